@@ -1,0 +1,39 @@
+# Two commands a newcomer needs:  make lab  |  make test
+# Both set up everything first (once), then do their job. See README.md.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# Offline unless the learner asks for the Hub (see README, "Offline or Hub").
+export HF_HUB_OFFLINE ?= 1
+
+.PHONY: lab test prepare notebooks clean
+
+lab: prepare
+	$(BIN)/jupyter lab --notebook-dir=notebooks \
+	    --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+
+test: prepare
+	$(BIN)/python -m pytest
+
+# Build the offline checkpoints (quick when they are up to date).
+prepare: $(VENV)/.installed
+	$(BIN)/python -m zoo
+
+# Re-run every notebook top to bottom in a fresh kernel and save its outputs (for maintainers).
+notebooks: prepare
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9]*.ipynb
+
+# The environment, rebuilt only when the pins change.
+$(VENV)/.installed: requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; v = sys.version_info[:2]; sys.exit(0 if (3, 9) <= v <= (3, 13) else \
+	    f"Python {v[0]}.{v[1]} found; TensorFlow 2.20 needs Python 3.9-3.13. Run: make PYTHON=python3.11 ...")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the pinned packages into $(VENV) (about 2 minutes the first time) ..."
+	$(BIN)/python -m pip install -qq --upgrade pip
+	$(BIN)/python -m pip install -qq -r requirements.txt
+	$(BIN)/python -m pip install -qq --no-deps -e .
+	touch $@
+
+clean:
+	rm -rf $(VENV) checkpoints

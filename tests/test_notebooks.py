@@ -1,0 +1,39 @@
+"""Notebooks are committed as one clean top-to-bottom run; nbval then checks their outputs."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+
+def code_cells(path: Path) -> list:
+    notebook = nbformat.read(path, as_version=4)
+    return [cell for cell in notebook.cells if cell.cell_type == "code" and cell.source.strip()]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_as_one_run_from_top_to_bottom(path):
+    counts = [cell.execution_count for cell in code_cells(path)]
+    assert counts == list(range(1, len(counts) + 1)), "re-run with `make notebooks` and commit"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_error_outputs(path):
+    for cell in code_cells(path):
+        assert not [o for o in cell.outputs if o.output_type == "error"], cell.source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_starts_with_the_setup_cell(path):
+    assert code_cells(path)[0].source.startswith("from utils.environment import setup")
+
+
+def test_every_notebook_is_in_the_route_tables():
+    for table in [ROOT / "README.md", ROOT / "notebooks" / "00_start_here.ipynb"]:
+        linked = set(re.findall(r"\((?:notebooks/)?(\d\d_\w+\.ipynb)\)", table.read_text()))
+        assert {path.name for path in NOTEBOOKS} <= linked, f"{table.name} misses a notebook"
+        assert len({name[:2] for name in linked}) == 10, f"{table.name} should list 00 to 09"

@@ -1,0 +1,85 @@
+import json
+import types
+from pathlib import Path
+
+import pytest
+
+import zoo
+from utils.hub import STAND_INS
+from zoo.stamp import STAMP, build_if_stale
+
+
+def make_recipe(tmp_path: Path, data: Path, calls: list) -> types.ModuleType:
+    """A recipe module like zoo/minilm.py whose build writes one file from its input."""
+    source = tmp_path / "recipe.py"
+    source.write_text("# a recipe\n")
+    recipe = types.ModuleType("recipe")
+    recipe.__file__ = str(source)
+    recipe.INPUTS = [data]
+    recipe.PACKAGES = ["pytest"]
+
+    def build(out_dir: Path) -> None:
+        calls.append(out_dir)
+        (out_dir / "weights.txt").write_text(data.read_text())
+
+    recipe.build = build
+    return recipe
+
+
+@pytest.fixture
+def setting(tmp_path):
+    data = tmp_path / "train.csv"
+    data.write_text("v1")
+    calls = []
+    return make_recipe(tmp_path, data, calls), data, calls, tmp_path / "checkpoints" / "tiny"
+
+
+def test_builds_when_missing_then_reuses(setting):
+    recipe, _, calls, out = setting
+    assert build_if_stale(recipe, out) is True
+    assert (out / "weights.txt").read_text() == "v1"
+    assert "seconds" in json.loads((out / STAMP).read_text())
+    assert build_if_stale(recipe, out) is False
+    assert len(calls) == 1
+
+
+def test_rebuilds_when_an_input_changes(setting):
+    recipe, data, calls, out = setting
+    build_if_stale(recipe, out)
+    data.write_text("v2")
+    assert build_if_stale(recipe, out) is True
+    assert (out / "weights.txt").read_text() == "v2"
+
+
+def test_rebuilds_when_the_recipe_changes(setting):
+    recipe, _, calls, out = setting
+    build_if_stale(recipe, out)
+    Path(recipe.__file__).write_text("# a better recipe\n")
+    assert build_if_stale(recipe, out) is True
+
+
+def test_never_overwrites_a_folder_it_did_not_build(setting):
+    recipe, _, calls, out = setting
+    out.mkdir(parents=True)
+    (out / "my_model.h5").write_text("a learner's work")
+    with pytest.raises(FileExistsError, match="left alone"):
+        build_if_stale(recipe, out)
+    assert (out / "my_model.h5").read_text() == "a learner's work"
+    assert calls == []
+
+
+def test_a_failed_build_leaves_no_checkpoint(setting):
+    recipe, _, _, out = setting
+
+    def broken(out_dir: Path) -> None:
+        (out_dir / "half.txt").write_text("half")
+        raise RuntimeError("interrupted")
+
+    recipe.build = broken
+    with pytest.raises(RuntimeError):
+        build_if_stale(recipe, out)
+    assert not out.exists()
+
+
+def test_every_offline_stand_in_has_a_recipe():
+    assert {stand_in.folder for stand_in in STAND_INS.values()} <= set(zoo.RECIPES)

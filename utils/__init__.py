@@ -1,0 +1,4 @@
+"""Helpers shared by the notebooks: set-up, checkpoints, plots and checks.
+
+Importing this package is cheap: nothing here imports TensorFlow until a helper needs it.
+"""

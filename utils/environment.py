@@ -1,0 +1,109 @@
+"""One call at the top of every notebook: quiet start-up, seeds, plot style, a version banner.
+
+Taught in notebook 00. It must run before TensorFlow or transformers are first imported,
+because several of their settings are read from environment variables at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import platform
+import random
+import sys
+from importlib.metadata import version
+
+from utils.hub import HUB_SWITCH, use_hub
+
+SEED = 42
+
+# Messages that say nothing a learner can act on, dropped at the source (the logger), so
+# nbval still compares everything else a cell prints.
+_TRANSFORMERS_NOISE = (
+    "TensorFlow and JAX classes are deprecated",  # we pin the last TF release on purpose
+    "All model checkpoint layers were used",  # printed on every successful TF load
+    "All the layers of ",  # idem, second half of the same notice
+)
+
+
+def setup(seed: int = SEED) -> None:
+    """Prepare a notebook: environment variables, quiet logs, seeds and plot defaults."""
+    quiet_start()
+    _seed_everything(seed)
+    _set_plot_style()
+    print(banner())
+
+
+def quiet_start() -> None:
+    """Set the environment and silence known noise; safe to call more than once."""
+    _set_environment_variables()
+    _check_keras_version()
+    _quiet_transformers()
+
+
+def _set_environment_variables() -> None:
+    # transformers' TF classes need Keras 2 (tf-keras); Keras 3 breaks them.
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    # Level 3 also hides the harmless "failed call to cuInit" on machines without a GPU.
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    if not use_hub():
+        # Fail fast with a clear error instead of waiting on a network that is not there.
+        os.environ["HF_HUB_OFFLINE"] = "1"
+        os.environ["HF_DATASETS_OFFLINE"] = "1"
+
+
+def _check_keras_version() -> None:
+    tf = sys.modules.get("tensorflow")
+    if tf is not None and not tf.keras.__name__.startswith("tf_keras"):
+        raise RuntimeError(
+            "TensorFlow was imported before utils.environment.setup(), so it picked Keras 3, "
+            "which transformers' TF classes cannot use. Restart the kernel and run the "
+            "setup cell first."
+        )
+
+
+class _DropNoise(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(_TRANSFORMERS_NOISE)
+
+
+def _quiet_transformers() -> None:
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()  # loading bars from local files are just flicker
+    for handler in hf_logging.get_logger().handlers:  # transformers' root handler
+        if not any(isinstance(f, _DropNoise) for f in handler.filters):
+            handler.addFilter(_DropNoise())
+
+
+def _seed_everything(seed: int) -> None:
+    import numpy as np
+    import tensorflow as tf
+
+    random.seed(seed)
+    np.random.seed(seed)
+    tf.keras.utils.set_random_seed(seed)
+
+
+def _set_plot_style() -> None:
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"figure.figsize": (6, 4), "figure.dpi": 80, "axes.grid": False})
+
+
+def banner() -> str:
+    """One line: the versions that matter, the device and the checkpoint mode."""
+    import tensorflow as tf
+
+    packages = ["tensorflow", "tf-keras", "transformers", "torch", "bertviz"]
+    versions = ", ".join(f"{name} {version(name)}" for name in packages)
+    gpus = len(tf.config.list_physical_devices("GPU"))
+    device = f"{gpus} GPU(s)" if gpus else "CPU only"
+    mode = (
+        "Hub mode: real checkpoints from the Hugging Face Hub"
+        if use_hub()
+        else f"offline mode: local stand-in checkpoints (set {HUB_SWITCH}=1 for the Hub)"
+    )
+    python = ".".join(platform.python_version_tuple()[:2])
+    return f"Python {python}, {versions}\n{device}; {mode}"

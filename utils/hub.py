@@ -1,0 +1,67 @@
+"""Which checkpoint to load: an offline stand-in (default) or the real one on the Hub.
+
+Taught in notebook 00. Every notebook writes the real call, for example
+``TFAutoModel.from_pretrained(checkpoint("bert-base-uncased"))``; only the argument changes.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+HUB_SWITCH = "TUTORIAL_USE_HUB"
+CHECKPOINTS_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+
+
+@dataclass(frozen=True)
+class StandIn:
+    folder: str  # under checkpoints/, built by `make prepare` (see zoo/)
+    note: str  # what stands in for what, shown to the learner
+
+
+# Hub ids the series teaches with -> the local checkpoint used when offline.
+STAND_INS: dict[str, StandIn] = {
+    "bert-base-uncased": StandIn(
+        "all-MiniLM-L6-v2",
+        "real all-MiniLM-L6-v2 weights (6 layers, hidden 384) with bert-base-uncased's "
+        "vocabulary stand in for bert-base-uncased (12 layers, hidden 768)",
+    ),
+    "sentence-transformers/all-MiniLM-L6-v2": StandIn(
+        "all-MiniLM-L6-v2",
+        "the real all-MiniLM-L6-v2 weights, converted once to TensorFlow",
+    ),
+}
+
+
+_already_noted: set[str] = set()
+
+
+def use_hub() -> bool:
+    """True when the learner asked for real Hub checkpoints (``TUTORIAL_USE_HUB=1``)."""
+    return os.environ.get(HUB_SWITCH, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def checkpoint(name: str, *, quiet: bool = False) -> str:
+    """What to pass to ``from_pretrained`` / ``pipeline(model=...)`` for the Hub id ``name``.
+
+    Offline (the default) this is the folder of a local stand-in, and a one-line note says
+    what stands in for what (once per name). With ``TUTORIAL_USE_HUB=1`` it is ``name`` itself.
+    """
+    if name not in STAND_INS:
+        known = ", ".join(sorted(STAND_INS))
+        raise ValueError(f"No checkpoint is set up for {name!r}. Known names: {known}.")
+    if use_hub():
+        return name
+    stand_in = STAND_INS[name]
+    path = CHECKPOINTS_DIR / stand_in.folder
+    if not (path / "config.json").is_file():
+        raise FileNotFoundError(
+            f"The offline checkpoint for {name!r} is missing ({path}). "
+            f"Run `make prepare` at the top of the repository to build it, "
+            f"or set {HUB_SWITCH}=1 to download {name!r} from the Hub."
+        )
+    if not quiet and name not in _already_noted:
+        _already_noted.add(name)
+        print(f"Offline: {stand_in.note}.")
+    return str(path)
