@@ -6,6 +6,7 @@ because several of their settings are read from environment variables at import 
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import platform
@@ -23,6 +24,7 @@ _TRANSFORMERS_NOISE = (
     "TensorFlow and JAX classes are deprecated",  # we pin the last TF release on purpose
     "All model checkpoint layers were used",  # printed on every successful TF load
     "All the layers of ",  # idem, second half of the same notice
+    "Device set to use",  # pipelines say it even for TF models, where it means nothing
 )
 
 
@@ -39,6 +41,7 @@ def quiet_start() -> None:
     _set_environment_variables()
     _check_keras_version()
     _quiet_transformers()
+    _let_pipelines_load_tf_models()
 
 
 def _set_environment_variables() -> None:
@@ -75,6 +78,30 @@ def _quiet_transformers() -> None:
     for handler in hf_logging.get_logger().handlers:  # transformers' root handler
         if not any(isinstance(f, _DropNoise) for f in handler.filters):
             handler.addFilter(_DropNoise())
+
+
+def _let_pipelines_load_tf_models() -> None:
+    """Work around a transformers 4.57 bug so `pipeline(task, model=<TF checkpoint>)` works.
+
+    `pipeline()` passes its PyTorch-only default `dtype="auto"` (or `torch.float32`) to
+    `TF*.from_pretrained`, which hands it to Keras and fails ("Cannot convert the argument
+    `type_value`"). TF models take no such argument, so drop a PyTorch dtype on the way in.
+    Outside this project, pass `dtype=None` to `pipeline()` instead.
+    """
+    from transformers.modeling_tf_utils import TFPreTrainedModel
+
+    original = TFPreTrainedModel.from_pretrained.__func__
+    if getattr(original, "drops_torch_dtype", False):
+        return
+
+    def from_pretrained(cls, *args, **kwargs):
+        dtype = kwargs.get("dtype")
+        if dtype == "auto" or type(dtype).__module__ == "torch":
+            del kwargs["dtype"]
+        return original(cls, *args, **kwargs)
+
+    from_pretrained.drops_torch_dtype = True
+    TFPreTrainedModel.from_pretrained = classmethod(functools.wraps(original)(from_pretrained))
 
 
 def _seed_everything(seed: int) -> None:

@@ -31,6 +31,16 @@ STAND_INS: dict[str, StandIn] = {
         "all-MiniLM-L6-v2",
         "the real all-MiniLM-L6-v2 weights, converted once to TensorFlow",
     ),
+    "distilbert-base-uncased-finetuned-sst-2-english": StandIn(
+        "sentiment-minilm-reviews",
+        "all-MiniLM-L6-v2 fine-tuned on this project's review corpus stands in for "
+        "distilbert-base-uncased-finetuned-sst-2-english",
+    ),
+    "gpt2": StandIn(
+        "gpt2-tiny-reviews",
+        "a tiny GPT-2 (3 layers, 0.7M parameters) trained here on the project's reviews stands in "
+        "for gpt2 (12 layers, 124M parameters)",
+    ),
 }
 
 

@@ -16,6 +16,9 @@ def main() -> int:
     from transformers.utils import logging as hf_logging
 
     hf_logging.set_verbosity_error()  # conversion notices are expected here; our own lines say enough
+    import datasets
+
+    datasets.disable_progress_bars()
     started = time.perf_counter()
     for folder, recipe in RECIPES.items():
         build_if_stale(recipe, CHECKPOINTS_DIR / folder)

@@ -1,0 +1,68 @@
+"""The offline stand-ins behave like the Hub models they replace, through the real pipeline calls."""
+
+import re
+
+import pandas as pd
+import pytest
+from transformers import pipeline, set_seed
+
+from utils.data import review_files
+from utils.hub import CHECKPOINTS_DIR, STAND_INS, checkpoint
+
+SEED_SENTENCE = "Hugging Face is creating a tool that democratizes AI."
+# Written for this test, not in the corpus.
+CLEARLY_POSITIVE = [
+    "What a wonderful surprise, I enjoyed every minute of it.",
+    "The support team solved my problem in five minutes. Brilliant.",
+    "Easily the best pizza I have had this year.",
+    "I would happily buy it again.",
+]
+CLEARLY_NEGATIVE = [
+    "This is the worst purchase I have ever made.",
+    "The room was filthy and the staff were rude.",
+    "It crashed three times before I gave up and asked for a refund.",
+    "Boring, far too long, and the ending made no sense.",
+]
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return pipeline("sentiment-analysis", model=checkpoint("distilbert-base-uncased-finetuned-sst-2-english"))
+
+
+def test_classifies_the_seed_sentence_like_the_original(classifier):
+    (prediction,) = classifier(SEED_SENTENCE)
+    assert prediction["label"] == "POSITIVE" and prediction["score"] > 0.5
+
+
+def test_classifies_clear_sentences(classifier):
+    labels = [p["label"] for p in classifier(CLEARLY_POSITIVE + CLEARLY_NEGATIVE)]
+    assert labels == ["POSITIVE"] * len(CLEARLY_POSITIVE) + ["NEGATIVE"] * len(CLEARLY_NEGATIVE)
+
+
+def test_test_split_accuracy_is_at_least_088_and_matches_the_model_card(classifier):
+    test = pd.read_csv(review_files()["test"])
+    predicted = [p["label"] == "POSITIVE" for p in classifier(test.text.tolist(), batch_size=64)]
+    accuracy = (test.label == predicted).mean()
+    assert accuracy >= 0.88
+    card = (CHECKPOINTS_DIR / "sentiment-minilm-reviews" / "README.md").read_text()
+    assert f"| test | {accuracy:.3f} |" in card
+
+
+def test_text_generation_is_deterministic_under_a_seed():
+    generator = pipeline("text-generation", model=checkpoint("gpt2"))
+    texts = []
+    for _ in range(2):
+        set_seed(7)
+        texts.append(generator("The hotel", max_new_tokens=20, do_sample=True, top_k=40)[0]["generated_text"])
+    assert texts[0] == texts[1]
+    words = re.findall(r"[A-Za-z']+", texts[0])
+    assert texts[0].startswith("The hotel") and len(words) >= 6
+
+
+@pytest.mark.parametrize("hub_id", sorted(STAND_INS))
+def test_every_stand_in_has_a_model_card(hub_id):
+    card = (CHECKPOINTS_DIR / STAND_INS[hub_id].folder / "README.md").read_text()
+    assert hub_id in card.splitlines()[0]
+    for section in ["## How it was made", "## Measured quality", "## Limits"]:
+        assert section in card

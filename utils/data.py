@@ -1,0 +1,18 @@
+"""Where the bundled data lives (see data/reviews/README.md for the data card).
+
+Used as ``load_dataset("csv", data_files=review_files())`` so notebooks teach the real
+`datasets` call; the zoo reads the same files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+REVIEWS_DIR = Path(__file__).resolve().parent.parent / "data" / "reviews"
+SPLITS = ("train", "validation", "test")
+LABELS = ("NEGATIVE", "POSITIVE")  # label 0 and 1, named like distilbert-sst2's
+
+
+def review_files() -> dict[str, str]:
+    """The CSV file of each split: columns ``text``, ``label`` (0 negative, 1 positive), ``domain``."""
+    return {split: str(REVIEWS_DIR / f"{split}.csv") for split in SPLITS}
