@@ -1,4 +1,4 @@
-"""utils.checks: a pass prints ✅, a stub prints ⏳, a wrong answer prints ❌ with expected vs got."""
+"""utils.checks: a pass prints ✅, a stub ⏳, a wrong answer ❌ with expected vs got."""
 
 import numpy as np
 import pytest
@@ -61,7 +61,8 @@ def test_check_shape_accepts_objects_with_a_shape_and_lists(capsys):
 
 
 def test_check_function_pass_counts_the_cases(capsys):
-    checks.check_function(lambda a, b: a + b, [((1, 2), 3), ((np.ones(2), 1), [2.0, 2.0])], name="add")
+    cases = [((1, 2), 3), ((np.ones(2), 1), [2.0, 2.0])]
+    checks.check_function(lambda a, b: a + b, cases, name="add")
     assert capsys.readouterr().out == "✅ add passed all 2 checks.\n"
 
 
@@ -156,7 +157,8 @@ def test_check_softmax(capsys):
     assert verdict(capsys, checks.check_softmax, softmax) == "✅ softmax passed all 4 checks.\n"
     assert verdict(capsys, checks.check_softmax, stub).startswith("⏳ stub is not done yet")
     out = verdict(capsys, checks.check_softmax, naive_softmax)
-    assert out.startswith("❌ naive_softmax([1000., 1001., 1002.]): expected [0.09 , 0.245, 0.665], got [nan, nan, nan]")
+    assert out.startswith("❌ naive_softmax([1000., 1001., 1002.]): "
+                          "expected [0.09 , 0.245, 0.665], got [nan, nan, nan]")
     assert "subtract each row's maximum" in out
     wrong_axis = verdict(capsys, checks.check_softmax, column_softmax)
     assert "Hint: each row must sum to 1" in wrong_axis
@@ -164,19 +166,30 @@ def test_check_softmax(capsys):
 
 def test_check_scaled_dot_product_attention(capsys):
     check = checks.check_scaled_dot_product_attention
-    assert verdict(capsys, check, scaled_dot_product_attention) == "✅ scaled_dot_product_attention passed all 4 checks.\n"
+    assert verdict(capsys, check, scaled_dot_product_attention) == (
+        "✅ scaled_dot_product_attention passed all 4 checks.\n"
+    )
     assert verdict(capsys, check, stub).startswith("⏳")
 
     def unscaled(q, k, v, mask=None):
         return scaled_dot_product_attention(q * np.sqrt(k.shape[-1]), k, v, mask)
 
     assert "Hint: divide the scores by np.sqrt(d_k)" in verdict(capsys, check, unscaled)
-    no_mask = verdict(capsys, check, lambda q, k, v, mask=None: scaled_dot_product_attention(q, k, v))
-    assert no_mask.startswith("❌ scaled_dot_product_attention(<array of shape (3, 4)>, "
-                              "<array of shape (3, 4)>, <array of shape (3, 2)>, <array of shape (3, 3)>)")
+    def ignores_the_mask(q, k, v, mask=None):
+        return scaled_dot_product_attention(q, k, v)
+
+    no_mask = verdict(capsys, check, ignores_the_mask)
+    assert no_mask.startswith(
+        "❌ ignores_the_mask(<array of shape (3, 4)>, <array of shape (3, 4)>, "
+        "<array of shape (3, 2)>, <array of shape (3, 3)>)"
+    )
     assert "masked positions need a weight of 0" in no_mask
-    only_output = verdict(capsys, check, lambda q, k, v, mask=None: scaled_dot_product_attention(q, k, v, mask)[0])
-    assert "expected a tuple of 2 results" in only_output and "return output, weights" in only_output
+    def output_only(q, k, v, mask=None):
+        return scaled_dot_product_attention(q, k, v, mask)[0]
+
+    only_output = verdict(capsys, check, output_only)
+    assert "expected a tuple of 2 results" in only_output
+    assert "return output, weights" in only_output
 
 
 def test_check_causal_mask(capsys):
@@ -217,7 +230,7 @@ def test_check_padding_mask(capsys):
     check = checks.check_padding_mask
     good = verdict(capsys, check, lambda ids, pad_id=0: (ids != pad_id)[:, None, None, :])
     assert good == "✅ padding_mask passed all 2 checks.\n"
-    as_floats = verdict(capsys, check, lambda ids, pad_id=0: (ids != pad_id)[:, None, None, :] * 1.0)
+    as_floats = verdict(capsys, check, lambda ids, pad=0: 1.0 * (ids != pad)[:, None, None, :])
     assert as_floats.startswith("✅")
     flat = verdict(capsys, check, lambda ids, pad_id=0: ids != pad_id)
     assert "expected shape (2, 1, 1, 5), got shape (2, 5)" in flat and "add two axes" in flat
@@ -246,4 +259,6 @@ def test_check_no_peeking(capsys):
     assert "ignores the first token" in verdict(capsys, check, lambda x: 2 * x)
     wrong_shape = verdict(capsys, check, lambda x: x[:, :3])
     assert "expected an output of shape (1, 6, 16) (the input's), got (1, 3, 16)" in wrong_shape
+    pair = verdict(capsys, check, lambda x: (x, x))
+    assert pair == "❌ your function: expected one array of shape (1, 6, 16), got a tuple\n"
     assert verdict(capsys, check, stub).startswith("⏳")

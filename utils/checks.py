@@ -25,7 +25,7 @@ Case = tuple[tuple, Any]
 def check_shape(array, expected: Sequence[int | None], name: str = "array") -> None:
     """Assert that ``array`` has the shape ``expected`` (``None`` matches any size).
 
-    Taught in notebook 01, where every intermediate array has its shape checked.
+    Taught in notebook 02, where it states the shape each step of multi-head attention has.
     """
     shape = tuple(array.shape) if hasattr(array, "shape") else np.shape(array)
     expected = tuple(expected)
@@ -100,9 +100,11 @@ def check_scaled_dot_product_attention(fn: Callable) -> None:
             return "scores are Q @ K.T: one row per query, one column per key."
         if weights.shape == expected.shape:
             if np.allclose(weights, _attention(*args, scale=False)[1], atol=1e-6):
-                return "divide the scores by np.sqrt(d_k), with d_k = K.shape[-1], before the softmax."
+                return ("divide the scores by np.sqrt(d_k), with d_k = K.shape[-1], "
+                        "before the softmax.")
             if np.allclose(weights.sum(axis=0), 1) and not np.allclose(weights.sum(axis=-1), 1):
-                return "the softmax goes along the last axis (over the keys), so each row sums to 1."
+                return ("the softmax goes along the last axis (over the keys), "
+                        "so each row sums to 1.")
             if len(args) > 3 and np.any(weights[~args[3]] > 1e-6):
                 return ("masked positions need a weight of 0: replace their scores with a large "
                         "negative number (np.where(mask, scores, -1e9)) before the softmax.")
@@ -112,7 +114,7 @@ def check_scaled_dot_product_attention(fn: Callable) -> None:
 
 
 def check_causal_mask(fn: Callable) -> None:
-    """Check ``causal_mask(n)``: True (or 1) where query i may attend to key j ≤ i (notebook 01)."""
+    """Check ``causal_mask(n)``: True (or 1) where key j ≤ query i (notebook 01)."""
     cases = [((n,), np.tril(np.ones((n, n), dtype=bool))) for n in (1, 3, 6)]
 
     def hint(args, got):
@@ -153,10 +155,11 @@ def check_split_heads(fn: Callable) -> None:
 def check_padding_mask(fn: Callable) -> None:
     """Check ``padding_mask(token_ids, pad_id)``: (batch, seq) ids -> a (batch, 1, 1, seq) mask,
     True (or 1) on real tokens, that broadcasts over (batch, heads, queries, keys) (notebook 02)."""
+    padded = np.array([[5, 7, 9, 0, 0], [3, 0, 0, 0, 0]])  # padding id 0, as in BERT
+    other_pad_id = np.array([[101, 7, 102, 1]])  # padding id 1
     cases = [
-        ((np.array([[5, 7, 9, 0, 0], [3, 0, 0, 0, 0]]), 0),
-         np.array([[5, 7, 9, 0, 0], [3, 0, 0, 0, 0]])[:, None, None, :] != 0),
-        ((np.array([[101, 7, 102, 1]]), 1), np.array([[True, True, True, False]])[:, None, None, :]),
+        ((padded, 0), (padded != 0)[:, None, None, :]),
+        ((other_pad_id, 1), (other_pad_id != 1)[:, None, None, :]),
     ]
 
     def hint(args, got):
@@ -188,6 +191,9 @@ def check_no_peeking(fn: Callable, shape: tuple[int, int, int] = (1, 6, 16)) -> 
         return
     except Exception as error:  # the learner's bug, reported in one line
         print(f"❌ {name} raised {type(error).__name__}: {error}")
+        return
+    if isinstance(y, (tuple, list)):
+        print(f"❌ {name}: expected one array of shape {x.shape}, got a {type(y).__name__}")
         return
     if y.shape != x.shape:
         print(f"❌ {name}: expected an output of shape {x.shape} (the input's), got {y.shape}")

@@ -38,7 +38,7 @@ STAND_INS: dict[str, StandIn] = {
     ),
     "gpt2": StandIn(
         "gpt2-tiny-reviews",
-        "a tiny GPT-2 (3 layers, 0.7M parameters) trained here on the project's reviews stands in "
+        "a tiny GPT-2 (3 layers, 1.1M parameters) trained here on the project's reviews stands in "
         "for gpt2 (12 layers, 124M parameters)",
     ),
 }

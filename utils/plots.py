@@ -32,9 +32,8 @@ def attention_heatmap(
     if tokens_y is None:
         n = len(tokens_x)
         if weights.shape != (n, n):
-            raise ValueError(
-                f"expected a square ({n}, {n}) matrix of weights for {n} tokens, got {weights.shape}"
-            )
+            raise ValueError(f"expected a square ({n}, {n}) matrix of weights for {n} tokens, "
+                             f"got {weights.shape}")
         tokens_y = tokens_x
     elif weights.shape != (len(tokens_y), len(tokens_x)):
         raise ValueError(

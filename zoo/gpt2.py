@@ -15,7 +15,7 @@ from utils.data import review_files
 
 PACKAGES = ["transformers", "tensorflow", "tf-keras", "tokenizers"]
 INPUTS = [Path(path) for path in review_files().values()]
-SEED, VOCAB_SIZE, BLOCK, BATCH_SIZE, MAX_EPOCHS = 42, 1000, 64, 16, 40
+SEED, VOCAB_SIZE, BLOCK, BATCH_SIZE, MAX_EPOCHS = 42, 4000, 64, 16, 40
 END = "<|endoftext|>"  # GPT-2's only special token: separates documents
 
 
