@@ -9,9 +9,11 @@ export HF_HUB_OFFLINE ?= 1
 
 .PHONY: lab test prepare notebooks clean
 
+# No news pop-ups or update checks in a classroom; containers often run as root, which Jupyter refuses by default.
 lab: prepare
 	$(BIN)/jupyter lab --notebook-dir=notebooks \
-	    --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate
+	    --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: prepare
 	$(BIN)/python -m pytest
