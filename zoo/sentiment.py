@@ -15,7 +15,7 @@ from utils.hub import CHECKPOINTS_DIR
 PACKAGES = ["transformers", "tensorflow", "tf-keras", "datasets"]
 INPUTS = [Path(path) for path in review_files().values()] + [Path(__file__).with_name("minilm.py")]
 BASE = CHECKPOINTS_DIR / "all-MiniLM-L6-v2"
-SEED, EPOCHS, BATCH_SIZE, LEARNING_RATE = 42, 4, 32, 8e-5
+SEED, EPOCHS, BATCH_SIZE, LEARNING_RATE = 42, 3, 32, 8e-5
 
 
 def build(out_dir: Path) -> None:
