@@ -2,13 +2,12 @@
 
 import re
 from importlib.metadata import version
-from pathlib import Path
 
 import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-ROOT = Path(__file__).resolve().parent.parent
+from utils import REPO_ROOT as ROOT
 
 
 def pinned_requirements() -> dict[str, str]:

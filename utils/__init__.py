@@ -2,3 +2,7 @@
 
 Importing this package is cheap: nothing here imports TensorFlow until a helper needs it.
 """
+
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent

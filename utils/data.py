@@ -6,9 +6,9 @@ Used as ``load_dataset("csv", data_files=review_files())`` so notebooks teach th
 
 from __future__ import annotations
 
-from pathlib import Path
+from utils import REPO_ROOT
 
-REVIEWS_DIR = Path(__file__).resolve().parent.parent / "data" / "reviews"
+REVIEWS_DIR = REPO_ROOT / "data" / "reviews"
 SPLITS = ("train", "validation", "test")
 LABELS = ("NEGATIVE", "POSITIVE")  # label 0 and 1, named like distilbert-sst2's
 

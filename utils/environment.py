@@ -31,7 +31,7 @@ _TRANSFORMERS_NOISE = (
 def setup(seed: int = SEED) -> None:
     """Prepare a notebook: environment variables, quiet logs, seeds and plot defaults."""
     quiet_start()
-    _seed_everything(seed)
+    seed_everything(seed)
     _set_plot_style()
     print(banner())
 
@@ -104,13 +104,16 @@ def _let_pipelines_load_tf_models() -> None:
     TFPreTrainedModel.from_pretrained = classmethod(functools.wraps(original)(from_pretrained))
 
 
-def _seed_everything(seed: int) -> None:
+def seed_everything(seed: int = SEED, deterministic: bool = False) -> None:
+    """Seed Python, NumPy and TensorFlow; ``deterministic`` also makes TF ops reproducible (slower)."""
     import numpy as np
     import tensorflow as tf
 
     random.seed(seed)
     np.random.seed(seed)
     tf.keras.utils.set_random_seed(seed)
+    if deterministic:
+        tf.config.experimental.enable_op_determinism()
 
 
 def _set_plot_style() -> None:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+
+from utils import REPO_ROOT
 
 HUB_SWITCH = "TUTORIAL_USE_HUB"
-CHECKPOINTS_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
+CHECKPOINTS_DIR = REPO_ROOT / "checkpoints"
 
 
 @dataclass(frozen=True)

@@ -12,10 +12,11 @@ import time
 from pathlib import Path
 
 from utils.data import review_files
+from utils.environment import SEED, seed_everything
 
 PACKAGES = ["transformers", "tensorflow", "tf-keras", "tokenizers"]
-INPUTS = [Path(path) for path in review_files().values()]
-SEED, VOCAB_SIZE, BLOCK, BATCH_SIZE, MAX_EPOCHS = 42, 4000, 64, 16, 40
+INPUTS = list(review_files().values())
+VOCAB_SIZE, BLOCK, BATCH_SIZE, MAX_EPOCHS = 4000, 64, 16, 40
 END = "<|endoftext|>"  # GPT-2's only special token: separates documents
 
 
@@ -25,8 +26,7 @@ def build(out_dir: Path) -> None:
     from tokenizers import ByteLevelBPETokenizer
     from transformers import GPT2Config, GPT2TokenizerFast, TFGPT2LMHeadModel
 
-    tf.keras.utils.set_random_seed(SEED)
-    tf.config.experimental.enable_op_determinism()
+    seed_everything(deterministic=True)
     texts = {split: pd.read_csv(path).text.tolist() for split, path in review_files().items()}
 
     bpe = ByteLevelBPETokenizer()
@@ -57,9 +57,7 @@ def build(out_dir: Path) -> None:
 
 
 def sample(model, tokenizer, prompt: str) -> str:
-    import tensorflow as tf
-
-    tf.keras.utils.set_random_seed(SEED)
+    seed_everything()
     ids = model.generate(**tokenizer(prompt, return_tensors="tf"), do_sample=True, top_k=40, max_new_tokens=30,
                          pad_token_id=tokenizer.eos_token_id)
     return tokenizer.decode(ids[0], skip_special_tokens=True).replace("\n", " ")

@@ -10,21 +10,24 @@ import time
 from pathlib import Path
 
 from utils.data import LABELS, review_files
+from utils.environment import SEED, seed_everything
 from utils.hub import CHECKPOINTS_DIR
 
 PACKAGES = ["transformers", "tensorflow", "tf-keras", "datasets"]
-INPUTS = [Path(path) for path in review_files().values()] + [Path(__file__).with_name("minilm.py")]
+INPUTS = [*review_files().values(), Path(__file__).with_name("minilm.py")]
 BASE = CHECKPOINTS_DIR / "all-MiniLM-L6-v2"
-SEED, EPOCHS, BATCH_SIZE, LEARNING_RATE = 42, 3, 32, 8e-5
+EPOCHS, BATCH_SIZE, LEARNING_RATE = 3, 32, 8e-5
 
 
 def build(out_dir: Path) -> None:
-    import tensorflow as tf
     from datasets import load_dataset
-    from transformers import AutoTokenizer, TFAutoModelForSequenceClassification, create_optimizer
+    from transformers import (
+        AutoTokenizer,
+        TFAutoModelForSequenceClassification,
+        create_optimizer,
+    )
 
-    tf.keras.utils.set_random_seed(SEED)
-    tf.config.experimental.enable_op_determinism()  # same weights on every build
+    seed_everything(deterministic=True)  # same weights on every build
     tokenizer = AutoTokenizer.from_pretrained(BASE)
     reviews = load_dataset("csv", data_files=review_files())
     reviews = reviews.map(lambda batch: tokenizer(batch["text"], truncation=True, max_length=128), batched=True)
