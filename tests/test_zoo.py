@@ -6,7 +6,7 @@ import pytest
 
 import zoo
 from utils.hub import STAND_INS
-from zoo.stamp import STAMP, build_if_stale
+from zoo.stamp import STAMP, build_if_stale, fingerprint
 
 
 def make_recipe(tmp_path: Path, data: Path, calls: list) -> types.ModuleType:
@@ -83,3 +83,20 @@ def test_a_failed_build_leaves_no_checkpoint(setting):
 
 def test_every_offline_stand_in_has_a_recipe():
     assert {stand_in.folder for stand_in in STAND_INS.values()} <= set(zoo.RECIPES)
+
+
+def test_inputs_may_be_strings_or_paths(setting):
+    recipe, data, _, _ = setting
+    other = data.with_name("extra.csv")
+    other.write_text("more")
+    recipe.INPUTS = [data, str(other)]
+    mixed = fingerprint(recipe)
+    recipe.INPUTS = [str(other), data]
+    assert fingerprint(recipe) == mixed
+    recipe.INPUTS = [data]
+    assert fingerprint(recipe) != mixed
+
+
+def test_every_real_recipe_has_a_fingerprint():
+    for recipe in zoo.RECIPES.values():
+        assert len(fingerprint(recipe)) == 64

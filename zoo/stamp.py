@@ -19,8 +19,8 @@ STAMP = ".zoo-stamp.json"
 
 def fingerprint(recipe: ModuleType) -> str:
     digest = hashlib.sha256(Path(recipe.__file__).read_bytes())
-    for path in sorted(recipe.INPUTS):
-        digest.update(Path(path).read_bytes())
+    for path in sorted(map(Path, recipe.INPUTS)):  # str or Path
+        digest.update(path.read_bytes())
     for package in recipe.PACKAGES:
         digest.update(f"{package}=={version(package)}".encode())
     return digest.hexdigest()
