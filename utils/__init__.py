@@ -6,3 +6,6 @@ Importing this package is cheap: nothing here imports TensorFlow until a helper 
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# What notebooks create (a fine-tuned model, a saved dataset): ignored by git, safe to delete.
+OUTPUTS_DIR = REPO_ROOT / "outputs"
