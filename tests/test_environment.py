@@ -23,3 +23,27 @@ def test_noise_filter_drops_only_known_noise():
     assert not keep(record("TensorFlow and JAX classes are deprecated and will be removed"))
     assert not keep(record("All model checkpoint layers were used when initializing TFBertModel."))
     assert keep(record("Some weights of TFBertForSequenceClassification were not initialized"))
+
+
+def test_tf_classes_read_pytorch_safetensors(tmp_path):
+    """transformers#40028: what every Hub repository holds (model.safetensors) must load into TF."""
+    import shutil
+
+    import numpy as np
+    from transformers import AutoTokenizer, TFAutoModel
+
+    from utils.hub import checkpoint
+    from zoo.minilm import source_dir
+
+    pytorch_only = source_dir()
+    assert not (pytorch_only / "tf_model.h5").exists() and (pytorch_only / "model.safetensors").exists()
+    like_a_hub_repo = tmp_path / "both"  # both weight files, as on the Hub: TF picks model.safetensors
+    shutil.copytree(checkpoint("bert-base-uncased", quiet=True), like_a_hub_repo)
+    shutil.copy(pytorch_only / "model.safetensors", like_a_hub_repo)
+
+    tokenizer = AutoTokenizer.from_pretrained(pytorch_only)
+    inputs = tokenizer("Hugging Face is creating a tool that democratizes AI.", return_tensors="tf")
+    reference = TFAutoModel.from_pretrained(checkpoint("bert-base-uncased", quiet=True))(inputs).last_hidden_state
+    for folder in [pytorch_only, like_a_hub_repo]:
+        loaded = TFAutoModel.from_pretrained(folder)(inputs).last_hidden_state
+        np.testing.assert_allclose(loaded, reference, atol=1e-5)

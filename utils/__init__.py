@@ -7,5 +7,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
+# The one place the repository's address is written; scripts/stamp_notebooks.py copies it into the notebooks.
+REPO_URL = "https://github.com/transformers-tf-course/transformers-tf-course"
+
 # What notebooks create (a fine-tuned model, a saved dataset): ignored by git, safe to delete.
 OUTPUTS_DIR = REPO_ROOT / "outputs"

@@ -42,6 +42,7 @@ def quiet_start() -> None:
     _check_keras_version()
     _quiet_transformers()
     _let_pipelines_load_tf_models()
+    _let_tf_models_read_pytorch_safetensors()
 
 
 def _set_environment_variables() -> None:
@@ -102,6 +103,43 @@ def _let_pipelines_load_tf_models() -> None:
 
     from_pretrained.drops_torch_dtype = True
     TFPreTrainedModel.from_pretrained = classmethod(functools.wraps(original)(from_pretrained))
+
+
+class _IterableArchive:
+    """A safetensors archive that can be iterated over its tensor names, as transformers expects."""
+
+    def __init__(self, archive):
+        self._archive = archive
+
+    def __iter__(self):
+        return iter(self._archive.keys())
+
+    def get_tensor(self, name: str):
+        return self._archive.get_tensor(name)
+
+
+def _let_tf_models_read_pytorch_safetensors() -> None:
+    """Work around transformers#40028 so TF classes can load PyTorch `model.safetensors` files.
+
+    TF `from_pretrained` prefers `model.safetensors`, which every Hub repository now has, and
+    then iterates over a `safe_open` archive, which safetensors does not allow ("'builtins.safe_open'
+    object is not iterable"). Without this, Hub mode and PyTorch-only folders fail; outside this
+    project pass `use_safetensors=False` (if the repository has `tf_model.h5`) or `from_pt=True`.
+    """
+    from transformers import modeling_tf_pytorch_utils as pt_to_tf
+
+    original = pt_to_tf.load_pytorch_state_dict_in_tf2_model
+    if getattr(original, "iterates_archives", False):
+        return
+
+    @functools.wraps(original)
+    def load(tf_model, pt_state_dict, *args, **kwargs):
+        if hasattr(pt_state_dict, "get_tensor") and not hasattr(pt_state_dict, "__iter__"):
+            pt_state_dict = _IterableArchive(pt_state_dict)
+        return original(tf_model, pt_state_dict, *args, **kwargs)
+
+    load.iterates_archives = True
+    pt_to_tf.load_pytorch_state_dict_in_tf2_model = load
 
 
 def seed_everything(seed: int = SEED, deterministic: bool = False) -> None:

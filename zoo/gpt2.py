@@ -30,8 +30,12 @@ def build(out_dir: Path) -> None:
     texts = {split: pd.read_csv(path).text.tolist() for split, path in review_files().items()}
 
     bpe = ByteLevelBPETokenizer()
-    bpe.train_from_iterator(texts["train"], vocab_size=VOCAB_SIZE, min_frequency=2, special_tokens=[END], show_progress=False)
-    tokenizer = GPT2TokenizerFast(tokenizer_object=bpe, bos_token=END, eos_token=END, unk_token=END, model_max_length=128)
+    bpe.train_from_iterator(
+        texts["train"], vocab_size=VOCAB_SIZE, min_frequency=2, special_tokens=[END], show_progress=False
+    )
+    tokenizer = GPT2TokenizerFast(
+        tokenizer_object=bpe, bos_token=END, eos_token=END, unk_token=END, model_max_length=128
+    )
 
     config = GPT2Config(
         vocab_size=len(tokenizer), n_positions=128, n_embd=128, n_layer=3, n_head=4,
