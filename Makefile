@@ -22,9 +22,12 @@ test: prepare
 prepare: $(VENV)/.installed
 	$(BIN)/python -m zoo
 
-# Re-run every notebook top to bottom in a fresh kernel and save its outputs (for maintainers).
+# Stamp the shared parts (badges, Colab cell, links, tables), then re-run every notebook top to
+# bottom in a fresh kernel and save its outputs (for maintainers). NB=notebooks/04_tokenizers.ipynb for one.
+NB ?= notebooks/[0-9]*.ipynb
 notebooks: prepare
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace notebooks/[0-9]*.ipynb
+	$(BIN)/python scripts/stamp_notebooks.py
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace --ExecutePreprocessor.record_timing=False $(NB)
 
 # The environment, rebuilt only when the pins change.
 $(VENV)/.installed: requirements.txt pyproject.toml

@@ -1,0 +1,244 @@
+"""Stamp what every notebook shares, from one source each, so no notebook drifts from the others.
+
+- the "Open in Colab" badge under the title, built from `utils.REPO_URL`;
+- the Colab install cell, the first code cell (it does nothing outside Colab);
+- Previous / Next links at the bottom, from the notebooks' own titles;
+- the route table in README.md and in 00_start_here, from each notebook's title, purpose and time;
+- a link to docs/glossary.md where each glossary term first appears in the series;
+- worked solutions collapsed (their code hidden until clicked), and no run timestamps in cell metadata.
+
+    python scripts/stamp_notebooks.py           # rewrite the stale files
+    python scripts/stamp_notebooks.py --check   # list the stale files and exit 1 (tests/test_stamps.py)
+
+A changed code cell (the Colab cell) needs the notebook re-run: `make notebooks` stamps, then executes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from utils import REPO_ROOT, REPO_URL  # noqa: E402  (the line above makes utils importable)
+
+BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
+TABLE_BEGIN, TABLE_END = "<!-- notebooks:begin (made by scripts/stamp_notebooks.py) -->", "<!-- notebooks:end -->"
+NAVIGATION = ("**Previous**", "**Next**")
+GLOSSARY = "../docs/glossary.md"
+GLOSSARY_LINK = re.compile(r"\[([^\]]+)\]\(" + re.escape(GLOSSARY) + r"#[^)]+\)")
+
+COLAB_CELL = f'''\
+# Colab only: fetch the course, install its pinned packages and prepare the offline models (about 10 minutes,
+# once per Colab session), then restart. Elsewhere this cell does nothing.
+import os
+import sys
+
+REPO = "{REPO_URL}"
+COURSE = "/content/" + REPO.rsplit("/", 1)[-1]
+if "google.colab" in sys.modules and not os.path.exists(f"{{COURSE}}/.colab-ready"):
+    import subprocess
+
+    if not os.path.isdir(COURSE):
+        subprocess.run(["git", "clone", "--depth=1", REPO, COURSE], check=True)
+    pip_install = [sys.executable, "-m", "pip", "install", "-q"]
+    subprocess.run([*pip_install, "-r", "requirements.txt", "-e", "."], cwd=COURSE, check=True)
+    subprocess.run([sys.executable, "-m", "zoo"], cwd=COURSE, check=True)
+    open(f"{{COURSE}}/.colab-ready", "w").close()
+    print("Installed. Colab restarts now to load the pinned versions: then run all cells again.")
+    os.kill(os.getpid(), 9)'''
+
+# Glossary terms whose forms in running text are not just "<term>" or "<term>s".
+TERM_FORMS = {
+    "Query key and value": r"quer(?:y|ies)",
+    "Fine-tuning": r"fine-tun(?:ing|e|ed)",
+    "Feed-forward network": r"feed-forward(?: networks?)?",
+    "Layer normalisation": r"layer normali[sz]ation",
+    "Subword": r"sub-?words?",
+    "Vocabulary": r"vocabular(?:y|ies)",
+    "Warm-up": r"warm-?up",
+    "Batch": r"batch(?:es)?",
+    "Model Hub": r"(?-i:Model Hub|Hub)",  # capitalised only: "hub" alone is not the Hub
+    "Space": r"(?-i:Spaces?)",  # capitalised only: not "vector space"
+}
+# Never link inside these: the route table, code, maths, links, HTML, headings.
+PROTECTED = re.compile(
+    "|".join([
+        re.escape(TABLE_BEGIN) + ".*?" + re.escape(TABLE_END),
+        r"```.*?```", r"`[^`\n]*`", r"\$\$.*?\$\$", r"\$[^$\n]+\$",
+        r"!?\[[^\]]*\]\([^)]*\)", r"<[^>\n]+>", r"https?://\S+", r"^#[^\n]*",
+    ]),
+    re.DOTALL | re.MULTILINE,
+)
+
+
+@dataclass
+class Lesson:
+    path: Path
+    notebook: nbformat.NotebookNode
+    number: str
+    title: str
+    purpose: str
+    time: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.number} · {self.title}"
+
+
+def read_lessons(root: Path) -> list[Lesson]:
+    return [read_lesson(path) for path in sorted((root / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+
+
+def read_lesson(path: Path) -> Lesson:
+    notebook = nbformat.read(path, as_version=4)
+    header = notebook.cells[0].source
+    title = re.match(r"# (\d\d) · (.+)", header)
+    if notebook.cells[0].cell_type != "markdown" or not title:
+        raise ValueError(f"{path.name}: the first cell must be markdown starting '# NN · Title'; found {header[:60]!r}")
+    paragraphs = [p for p in header.split("\n\n")[1:] if not p.startswith(BADGE)]
+    time = re.search(r"\*\*Estimated time\*\*: ([^(\n]+)", header)
+    if not paragraphs or not time:
+        raise ValueError(f"{path.name}: the header needs a purpose paragraph and an '**Estimated time**: ...' line")
+    purpose = GLOSSARY_LINK.sub(r"\1", paragraphs[0]).strip()
+    return Lesson(path, notebook, title[1], title[2].strip(), purpose, time[1].strip().rstrip("."))
+
+
+def stamp_badge(lesson: Lesson) -> None:
+    cell = lesson.notebook.cells[0]
+    title, *rest = cell.source.split("\n\n")
+    rest = [p for p in rest if not p.startswith(BADGE)]
+    badge = f"{BADGE}({colab_url(lesson.path.name)})"
+    cell.source = "\n\n".join([title, badge, *rest])
+
+
+def colab_url(name: str) -> str:
+    return f"https://colab.research.google.com/github/{REPO_URL.split('github.com/')[1]}/blob/main/notebooks/{name}"
+
+
+def stamp_colab_cell(lesson: Lesson) -> None:
+    cells = lesson.notebook.cells
+    first_code = next(i for i, cell in enumerate(cells) if cell.cell_type == "code")
+    if cells[first_code].source.startswith("# Colab only"):
+        cells[first_code].source = COLAB_CELL
+    else:
+        cells.insert(first_code, nbformat.v4.new_code_cell(COLAB_CELL, id="colab-install"))
+
+
+def stamp_navigation(lessons: list[Lesson]) -> None:
+    for i, lesson in enumerate(lessons):
+        links = []
+        if i > 0:
+            links.append(f"**Previous**: [{lessons[i - 1].label}]({lessons[i - 1].path.name})")
+        if i + 1 < len(lessons):
+            links.append(f"**Next**: [{lessons[i + 1].label}]({lessons[i + 1].path.name})")
+        cells = lesson.notebook.cells
+        if cells[-1].cell_type == "markdown" and cells[-1].source.startswith(NAVIGATION):
+            cells[-1].source = " · ".join(links)
+            continue
+        if cells[-1].cell_type == "markdown":  # links at the end of the summary: move them to a cell of their own
+            cells[-1].source = "\n\n".join(p for p in cells[-1].source.split("\n\n") if not p.startswith(NAVIGATION))
+        cells.append(nbformat.v4.new_markdown_cell(" · ".join(links), id="neighbours"))
+
+
+def route_table(lessons: list[Lesson], prefix: str) -> str:
+    rows = [f"| {x.number} | [{x.title}]({prefix}{x.path.name}) | {x.purpose} | {x.time} |" for x in lessons]
+    return "\n".join([TABLE_BEGIN, "| # | Notebook | What you will do | Time |", "|---|---|---|---|", *rows, TABLE_END])
+
+
+def replace_table(text: str, table: str, where: str) -> str:
+    pattern = re.compile(re.escape(TABLE_BEGIN) + ".*?" + re.escape(TABLE_END), re.DOTALL)
+    if not pattern.search(text):
+        raise ValueError(f"{where}: no route table markers ({TABLE_BEGIN} ... {TABLE_END})")
+    return pattern.sub(lambda _: table, text)
+
+
+def glossary_terms(root: Path) -> dict[str, str]:
+    """Heading -> anchor, as GitHub and JupyterLab make them."""
+    headings = re.findall(r"^## (.+)$", (root / "docs" / "glossary.md").read_text(), re.MULTILINE)
+    return {heading: heading.lower().replace(" ", "-") for heading in headings}
+
+
+def term_pattern(term: str) -> re.Pattern:
+    form = TERM_FORMS.get(term, re.escape(term.lower()) + "s?")
+    return re.compile(rf"(?<![\w-])(?:{form})(?![\w-])", re.IGNORECASE)
+
+
+def stamp_glossary_links(lessons: list[Lesson], terms: dict[str, str]) -> None:
+    """Link the first appearance of each term in the series (in order), and only that one."""
+    cells = [c for x in lessons for c in x.notebook.cells if c.cell_type == "markdown"]
+    for cell in cells:
+        cell.source = GLOSSARY_LINK.sub(r"\1", cell.source)
+    for term in sorted(terms, key=len, reverse=True):  # "attention mask" before "attention"
+        for cell in cells:
+            if not cell.source.startswith(NAVIGATION) and link_first(cell, term_pattern(term), terms[term]):
+                break
+
+
+def link_first(cell, pattern: re.Pattern, anchor: str) -> bool:
+    source, start = cell.source, 0
+    for protected in [*PROTECTED.finditer(cell.source), None]:
+        end = protected.start() if protected else len(source)
+        found = pattern.search(source, start, end)
+        if found:
+            link = f"[{found[0]}]({GLOSSARY}#{anchor})"
+            cell.source = source[: found.start()] + link + source[found.end() :]
+            return True
+        if protected is None:
+            return False
+        start = protected.end()
+    return False
+
+
+def stamp_solutions(lesson: Lesson) -> None:
+    in_solutions = False
+    for cell in lesson.notebook.cells:
+        cell.metadata.pop("execution", None)  # run timestamps: noise in every diff
+        if cell.cell_type == "markdown":
+            in_solutions = in_solutions or cell.source.startswith("## Solutions")
+        elif in_solutions:
+            cell.metadata["jupyter"] = {"source_hidden": True}
+
+
+def stamp(root: Path) -> dict[Path, str]:
+    """Return {file: new text} for every file whose stamped text differs from what is on disk."""
+    lessons = read_lessons(root)
+    for lesson in lessons:
+        stamp_badge(lesson)
+        stamp_colab_cell(lesson)
+        stamp_solutions(lesson)
+    stamp_navigation(lessons)
+    start_here = lessons[0].notebook.cells
+    table_cell = next((c for c in start_here if TABLE_BEGIN in c.source), None)
+    if table_cell is None:
+        raise ValueError(f"{lessons[0].path.name}: no route table markers ({TABLE_BEGIN} ... {TABLE_END})")
+    table_cell.source = replace_table(table_cell.source, route_table(lessons, ""), lessons[0].path.name)
+    stamp_glossary_links(lessons, glossary_terms(root))
+
+    readme = root / "README.md"
+    new_texts = {readme: replace_table(readme.read_text(), route_table(lessons, "notebooks/"), "README.md")}
+    new_texts.update({x.path: nbformat.writes(x.notebook) + "\n" for x in lessons})
+    return {path: text for path, text in new_texts.items() if path.read_text() != text}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="only list stale files; exit 1 if there are any")
+    parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository to stamp (default: this one)")
+    args = parser.parse_args()
+    stale = stamp(args.root)
+    for path, text in stale.items():
+        print(f"{'stale' if args.check else 'stamped'}: {path.relative_to(args.root)}")
+        if not args.check:
+            path.write_text(text)
+    if args.check and stale:
+        print("Run `python scripts/stamp_notebooks.py` (or `make notebooks`) and commit the result.")
+    return 1 if args.check and stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""The parts every notebook shares are stamped from one source, and the stamps are current."""
+
+import shutil
+import subprocess
+import sys
+
+import nbformat
+
+from utils import REPO_ROOT, REPO_URL
+
+STAMP = [sys.executable, str(REPO_ROOT / "scripts" / "stamp_notebooks.py")]
+
+
+def stamp(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*STAMP, *args], capture_output=True, text=True, timeout=120)
+
+
+def copy_of_the_series(tmp_path):
+    for part in ["notebooks", "docs"]:
+        shutil.copytree(REPO_ROOT / part, tmp_path / part)
+    shutil.copy(REPO_ROOT / "README.md", tmp_path)
+    return tmp_path
+
+
+def test_badges_links_tables_and_colab_cells_are_current():
+    result = stamp("--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_stale_route_table_is_caught_and_fixed(tmp_path):
+    root = copy_of_the_series(tmp_path)
+    readme = root / "README.md"
+    readme.write_text(readme.read_text().replace("[Start here]", "[Begin here]"))
+    checked = stamp("--check", "--root", str(root))
+    assert checked.returncode == 1 and "stale: README.md" in checked.stdout
+    assert stamp("--root", str(root)).returncode == 0
+    assert "[Start here](notebooks/00_start_here.ipynb)" in readme.read_text()
+    assert stamp("--check", "--root", str(root)).returncode == 0
+
+
+def test_stamping_is_idempotent_and_keeps_outputs(tmp_path):
+    root = copy_of_the_series(tmp_path)
+    assert stamp("--root", str(root)).returncode == 0
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        assert path.read_text() == (REPO_ROOT / "notebooks" / path.name).read_text()
+
+
+def test_every_header_has_its_own_colab_badge():
+    for path in sorted((REPO_ROOT / "notebooks").glob("*.ipynb")):
+        header = nbformat.read(path, as_version=4).cells[0].source
+        assert f"{REPO_URL.split('github.com/')[1]}/blob/main/notebooks/{path.name})" in header
+
+
+def test_the_colab_cell_does_nothing_outside_colab(tmp_path, monkeypatch, capsys):
+    notebook = nbformat.read(REPO_ROOT / "notebooks" / "01_attention_by_hand.ipynb", as_version=4)
+    colab_cell = next(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr("os.kill", lambda *a: calls.append(a))
+    monkeypatch.delitem(sys.modules, "google.colab", raising=False)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(colab_cell, "colab_cell", "exec"), {})
+    assert calls == [] and list(tmp_path.iterdir()) == [] and capsys.readouterr().out == ""
+    assert REPO_URL in colab_cell
