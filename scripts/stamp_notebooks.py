@@ -199,7 +199,7 @@ def stamp_solutions(lesson: Lesson) -> None:
     for cell in lesson.notebook.cells:
         cell.metadata.pop("execution", None)  # run timestamps: noise in every diff
         if cell.cell_type == "markdown":
-            in_solutions = in_solutions or cell.source.startswith("## Solutions")
+            in_solutions = in_solutions or "## Solutions" in cell.source.splitlines()
         elif in_solutions:
             cell.metadata["jupyter"] = {"source_hidden": True}
 
