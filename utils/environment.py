@@ -51,6 +51,8 @@ def _set_environment_variables() -> None:
     # Level 3 also hides the harmless "failed call to cuInit" on machines without a GPU.
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    # datasets draws progress bars on stderr the first time it reads a file; they vary from run to run.
+    os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
     if not use_hub():
         # Fail fast with a clear error instead of waiting on a network that is not there.
         os.environ["HF_HUB_OFFLINE"] = "1"
