@@ -262,3 +262,437 @@ def test_check_no_peeking(capsys):
     pair = verdict(capsys, check, lambda x: (x, x))
     assert pair == "❌ your function: expected one array of shape (1, 6, 16), got a tuple\n"
     assert verdict(capsys, check, stub).startswith("⏳")
+
+
+# --- notebook 06 ---------------------------------------------------------------------------
+
+
+def mean_pooling(states, mask):
+    mask = mask[:, :, None]
+    return (states * mask).sum(axis=1) / mask.sum(axis=1)
+
+
+def test_check_mean_pooling(capsys):
+    check = checks.check_mean_pooling
+    assert verdict(capsys, check, mean_pooling) == "✅ mean_pooling passed all 2 checks.\n"
+    assert verdict(capsys, check, stub).startswith("⏳")
+    with_padding = verdict(capsys, check, lambda states, mask: states.mean(axis=1))
+    assert with_padding.startswith("❌ mean_pooling(<array of shape (2, 5, 4)>, <array of shape (2, 5)>)")
+    assert "padding tokens are averaged in" in with_padding
+    wrong_axis = verdict(capsys, check, lambda states, mask: states.mean(axis=2))
+    assert "average over the tokens (axis 1)" in wrong_axis
+
+
+def offset_attention(weights, offset):
+    return np.diagonal(weights, offset=offset, axis1=1, axis2=2).mean(axis=-1)
+
+
+def test_check_offset_attention(capsys):
+    check = checks.check_offset_attention
+    assert verdict(capsys, check, offset_attention) == "✅ offset_attention passed all 4 checks.\n"
+    assert verdict(capsys, check, stub).startswith("⏳")
+    flipped = verdict(capsys, check, lambda weights, offset: offset_attention(weights, -offset))
+    assert flipped.startswith("❌ offset_attention(<array of shape (3, 5, 5)>, -1)")
+    assert "offset -1 means weights[:, i, i - 1]" in flipped
+    summed = verdict(capsys, check, lambda w, offset: np.diagonal(w, offset, 1, 2).sum(axis=-1))
+    assert "don't sum them" in summed
+    one_number = verdict(capsys, check, lambda weights, offset: offset_attention(weights, offset).mean())
+    assert "one number per head" in one_number
+
+
+class FakeClassifier:
+    """What check_classifier_head uses of a TF model: config, dummy_inputs, and a call."""
+
+    dummy_inputs = {"input_ids": np.zeros((3, 5), dtype="int32")}
+
+    def __init__(self, num_labels, id2label):
+        self.config = type("Config", (), {"id2label": id2label,
+                                          "label2id": {v: k for k, v in id2label.items()}})()
+        self.num_labels = num_labels
+
+    def __call__(self, inputs):
+        return type("Output", (), {"logits": np.zeros((3, self.num_labels))})()
+
+
+def test_check_classifier_head(capsys):
+    labels = ["NEGATIVE", "NEUTRAL", "POSITIVE"]
+    check = checks.check_classifier_head
+
+    def three_way():
+        return FakeClassifier(3, dict(enumerate(labels)))
+
+    assert verdict(capsys, lambda fn: check(fn, labels), three_way) == (
+        "✅ three_way gives 3 logits per text, named NEGATIVE, NEUTRAL, POSITIVE.\n"
+    )
+    assert verdict(capsys, lambda fn: check(fn, labels), stub).startswith("⏳ stub is not done yet")
+
+    def two_way():
+        return FakeClassifier(2, {0: "LABEL_0", 1: "LABEL_1"})
+
+    out = verdict(capsys, lambda fn: check(fn, labels), two_way)
+    assert out.startswith("❌ two_way: expected 3 logits per text (one per label), got shape (3, 2).")
+    assert "num_labels=3" in out
+
+    def unnamed():
+        return FakeClassifier(3, {0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"})
+
+    assert "Hint: pass id2label=" in verdict(capsys, lambda fn: check(fn, labels), unnamed)
+    assert "expected a model" in verdict(capsys, lambda fn: check(fn, labels), lambda: "a string")
+
+
+# --- notebook 04: tokenizers ---------------------------------------------------------------
+
+
+def wordpiece(word, vocab):
+    pieces, start = [], 0
+    while start < len(word):
+        for end in range(len(word), start, -1):
+            piece = word[start:end] if start == 0 else "##" + word[start:end]
+            if piece in vocab:
+                break
+        else:
+            return ["[UNK]"]
+        pieces.append(piece)
+        start = end
+    return pieces
+
+
+def test_check_wordpiece(capsys):
+    check = checks.check_wordpiece
+    assert verdict(capsys, check, wordpiece) == "✅ wordpiece passed all 9 checks.\n"
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+    def shortest_first(word, vocab):  # grows the piece instead of shrinking it
+        pieces, start = [], 0
+        while start < len(word):
+            end = next((end for end in range(start + 1, len(word) + 1)
+                        if (word[start:end] if start == 0 else "##" + word[start:end]) in vocab), None)
+            if end is None:
+                return ["[UNK]"]
+            pieces.append(word[start:end] if start == 0 else "##" + word[start:end])
+            start = end
+        return pieces
+
+    out = verdict(capsys, check, shortest_first)
+    assert out.startswith("❌ shortest_first('token', vocab): expected ['token'], got ['[UNK]']")
+    assert "try the longest piece first" in out
+
+    def no_hashes(word, vocab):
+        return [piece.removeprefix("##") for piece in wordpiece(word, vocab)]
+
+    assert "with a ## prefix" in verdict(capsys, check, no_hashes)
+
+    def partial_unknown(word, vocab):
+        return ["a", "##b", "[UNK]"] if word == "abz" else wordpiece(word, vocab)
+
+    assert "the whole word becomes ['[UNK]']" in verdict(capsys, check, partial_unknown)
+
+
+def pad_and_truncate(sequences, max_length):
+    rows = [[101, *sequence[: max_length - 2], 102] for sequence in sequences]
+    ids = [row + [0] * (max_length - len(row)) for row in rows]
+    return ids, [[int(i != 0) for i in row] for row in ids]
+
+
+def test_check_pad_and_truncate(capsys):
+    check = checks.check_pad_and_truncate
+    assert verdict(capsys, check, pad_and_truncate) == "✅ pad_and_truncate passed all 3 checks.\n"
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+    def cuts_off_sep(sequences, max_length):  # adds [SEP], then truncates: a long row loses it
+        ids, mask = pad_and_truncate([[*s, 102] for s in sequences], max_length + 1)
+        ids = [[i for i in row if i != 102][:max_length] if 102 not in row[:max_length] else row[:max_length]
+               for row in ids]
+        return ids, [row[:max_length] for row in mask]
+
+    out = verdict(capsys, check, cuts_off_sep)
+    assert out.startswith("❌ cuts_off_sep(a list of 3, 6): result 1 of 2: expected [[ 101, 7592, 2088,  102,")
+    assert "exactly one [SEP]" in out
+
+    def to_longest(sequences, max_length):
+        longest = max(min(len(s), max_length - 2) for s in sequences) + 2
+        ids, _ = pad_and_truncate(sequences, max_length)
+        return [row[:longest] for row in ids], [[int(i != 0) for i in row[:longest]] for row in ids]
+
+    assert "pad every row to max_length (8)" in verdict(capsys, check, to_longest)
+
+    def inverted(sequences, max_length):
+        ids, mask = pad_and_truncate(sequences, max_length)
+        return ids, [[1 - m for m in row] for row in mask]
+
+    assert "the mask is inverted" in verdict(capsys, check, inverted)
+
+
+class OffsetsTokenizer:  # what check_original_pieces needs of a fast tokenizer: lowercase words, [CLS]/[SEP]
+    def tokenize(self, text):
+        return text.lower().replace(",", " ,").replace(".", " .").replace("?", " ?").split()
+
+    def __call__(self, text, add_special_tokens=True, return_offsets_mapping=False):
+        import re
+
+        offsets = [match.span() for match in re.finditer(r"\w+|[^\w\s]", text)]
+        return {"offset_mapping": [(0, 0), *offsets, (0, 0)] if add_special_tokens else offsets}
+
+
+def test_check_original_pieces(capsys):
+    tokenizer = OffsetsTokenizer()
+
+    def original_pieces(text, tokenizer):
+        offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        return [text[start:end] for start, end in offsets]
+
+    def check(fn):
+        checks.check_original_pieces(fn, tokenizer)
+
+    assert verdict(capsys, check, original_pieces) == "✅ original_pieces passed all 3 checks.\n"
+    assert verdict(capsys, check, stub).startswith("⏳")
+    out = verdict(capsys, check, lambda text, tokenizer: tokenizer.tokenize(text))
+    assert out.startswith("❌ original_pieces('Hugging Face DEMOCRATIZES AI.', tokenizer): "
+                          "expected ['Hugging', 'Face', 'DEMOCRATIZES', 'AI', '.'], got ['hugging',")
+    assert "slice the original text" in out
+
+    def with_specials(text, tokenizer):
+        return [text[start:end] for start, end in tokenizer(text, return_offsets_mapping=True)["offset_mapping"]]
+
+    assert "empty (0, 0) spans" in verdict(capsys, check, with_specials)
+
+
+def softmax_with_temperature(logits, temperature):
+    return softmax(logits / temperature)
+
+
+def test_check_softmax_with_temperature(capsys):
+    check = checks.check_softmax_with_temperature
+    assert verdict(capsys, check, softmax_with_temperature) == (
+        "✅ softmax_with_temperature passed all 4 checks.\n"
+    )
+    multiplied = verdict(capsys, check, lambda logits, t: softmax(logits * t))
+    assert multiplied.startswith("❌ softmax_with_temperature([ 2.,  1.,  0., -1.], 0.5)")
+    assert "divide the logits by the temperature" in multiplied
+    outside = verdict(capsys, check, lambda logits, t: softmax(logits) / t)
+    assert "the temperature goes inside the softmax" in outside
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def top_p_filter(probs, p):
+    order = np.argsort(probs)[::-1]
+    cumulative = np.cumsum(probs[order])
+    kept = order[: np.searchsorted(cumulative, p) + 1]  # up to and including the token that reaches p
+    filtered = np.zeros_like(probs)
+    filtered[kept] = probs[kept]
+    return filtered / filtered.sum()
+
+
+def test_check_top_p_filter(capsys):
+    check = checks.check_top_p_filter
+    assert verdict(capsys, check, top_p_filter) == "✅ top_p_filter passed all 4 checks.\n"
+
+    def not_renormalised(probs, p):
+        filtered = top_p_filter(probs, p)
+        return filtered * probs[filtered > 0].sum()
+
+    unnormalised = verdict(capsys, check, not_renormalised)
+    assert unnormalised.startswith("❌ not_renormalised([0.1 , 0.5 , 0.05, 0.2 , 0.15], 0.8): expected")
+    assert "renormalise" in unnormalised
+
+    def stops_short(probs, p):  # drops the token that crosses p
+        order = np.argsort(probs)[::-1]
+        kept = order[np.cumsum(probs[order]) < p]
+        filtered = np.zeros_like(probs)
+        filtered[kept] = probs[kept]
+        return filtered / filtered.sum()
+
+    assert "keep the token that takes the running total past p" in verdict(capsys, check, stops_short)
+    sorted_output = verdict(capsys, check, lambda probs, p: np.sort(top_p_filter(probs, p))[::-1])
+    assert "original order" in sorted_output
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def top_k_similar(query, corpus, k):
+    similarities = corpus @ query / (np.linalg.norm(corpus, axis=-1) * np.linalg.norm(query))
+    return np.argsort(-similarities)[:k]
+
+
+def test_check_top_k_similar(capsys):
+    check = checks.check_top_k_similar
+    assert verdict(capsys, check, top_k_similar) == "✅ top_k_similar passed all 3 checks.\n"
+    dot_product = verdict(capsys, check, lambda query, corpus, k: np.argsort(-(corpus @ query))[:k])
+    assert dot_product.startswith(
+        "❌ top_k_similar([1., 0., 1.], <array of shape (5, 3)>, 1): expected [1], got [0]"
+    )
+    assert "divide by the norms" in dot_product
+    ascending = verdict(capsys, check, lambda query, corpus, k: top_k_similar(query, corpus, 5)[::-1][:k])
+    assert "most similar first" in ascending
+    wrong_length = verdict(capsys, check, lambda query, corpus, k: top_k_similar(query, corpus, 5))
+    assert "return k = 1 row indices" in wrong_length
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+# --- notebook 08: datasets and cards -------------------------------------------------------
+
+
+def short_reviews(dataset, max_words):
+    with_counts = dataset.map(lambda row: {"num_words": len(row["text"].split())})
+    return with_counts.filter(lambda row: row["num_words"] <= max_words)
+
+
+def test_check_short_reviews(capsys):
+    check = checks.check_short_reviews
+    assert verdict(capsys, check, short_reviews) == "✅ short_reviews passed all 2 checks.\n"
+    strict = verdict(capsys, check, lambda d, n: short_reviews(d, n - 1))
+    assert strict.startswith("❌ short_reviews(dataset, 2): expected the reviews ['Great.', 'Awful service', ")
+    assert "num_words <= max_words" in strict
+    no_column = verdict(capsys, check, lambda d, n: d.filter(lambda row: len(row["text"].split()) <= n))
+    assert "expected a column 'num_words'" in no_column
+    assert "a list" in verdict(capsys, check, lambda d, n: [row for row in d])
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def make_dataset_card(**changes):
+    from huggingface_hub import DatasetCard, DatasetCardData
+
+    metadata = dict(language="en", license="cc-by-4.0", task_categories=["text-classification"],
+                    size_categories=["1K<n<10K"])
+    data = DatasetCardData(**{**metadata, **changes})
+    return DatasetCard(f"---\n{data.to_yaml()}\n---\n\n# Reviews\n\n## Limitations\n\nShort and clean.\n")
+
+
+def test_check_dataset_card(capsys):
+    from huggingface_hub import ModelCard
+
+    check = checks.check_dataset_card
+    assert verdict(capsys, check, make_dataset_card).startswith("✅ make_dataset_card has the metadata")
+    small = verdict(capsys, check, lambda: make_dataset_card(size_categories=["n<1K"]))
+    assert "expected metadata size_categories = '1K<n<10K', got ['n<1K']" in small and "1,889" in small
+    assert "got 'mit'" in verdict(capsys, check, lambda: make_dataset_card(license="mit"))
+    no_limits = verdict(capsys, check, lambda: type(make_dataset_card())(make_dataset_card().content.split("## L")[0]))
+    assert "a heading about limitations" in no_limits
+    assert "got a ModelCard" in verdict(capsys, check, lambda: ModelCard(make_dataset_card().content))
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def count_domain(csv_file, domain):
+    import pandas as pd
+
+    return int((pd.read_csv(csv_file)["domain"] == domain).sum())
+
+
+def test_check_count_domain(capsys):
+    check = checks.check_count_domain
+    assert verdict(capsys, check, count_domain) == "✅ count_domain passed all 3 checks.\n"
+    off_by_one = verdict(capsys, check, lambda f, d: count_domain(f, d) + 1)
+    assert off_by_one.startswith("❌ count_domain('train.csv', 'hotels'): expected ")
+    assert "/" not in off_by_one  # no machine-specific path in the message
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def f1_from_confusion(matrix):
+    tp, fp, fn = matrix[1, 1], matrix[0, 1], matrix[1, 0]
+    precision, recall = tp / (tp + fp) if tp else 0.0, tp / (tp + fn) if tp else 0.0
+    return 2 * precision * recall / (precision + recall) if tp else 0.0
+
+
+def test_check_f1_from_confusion(capsys):
+    check = checks.check_f1_from_confusion
+    assert verdict(capsys, check, f1_from_confusion) == "✅ f1_from_confusion passed all 4 checks.\n"
+    negative_class = verdict(capsys, check, lambda m: f1_from_confusion(m[::-1, ::-1]))
+    assert negative_class.startswith("❌ f1_from_confusion(") and "TP = matrix[1, 1]" in negative_class
+    assert "that is the accuracy" in verdict(capsys, check, lambda m: np.trace(m) / m.sum())
+    assert "harmonic mean" in verdict(capsys, check, lambda m: m[1, 1] / (m[1, 1] + m[0, 1]))
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+class FakeWeight:  # what the check reads of a tf.Variable: a name and a shape
+    def __init__(self, name, shape):
+        self.name, self.shape = name, shape
+
+
+class FakeEncoderWithHead:  # a TFBertForSequenceClassification in miniature: encoder + head
+    def __init__(self):
+        self.encoder_trainable, self.head_trainable = True, True
+        self.encoder = [FakeWeight("bert/embeddings/weight:0", (10, 4)), FakeWeight("bert/pooler/bias:0", (4,))]
+        self.head = [FakeWeight("classifier/kernel:0", (4, 2)), FakeWeight("classifier/bias:0", (2,))]
+
+    @property
+    def trainable_weights(self):
+        return self.encoder * self.encoder_trainable + self.head * self.head_trainable
+
+    @property
+    def non_trainable_weights(self):
+        return self.encoder * (not self.encoder_trainable) + self.head * (not self.head_trainable)
+
+
+def test_check_frozen_encoder(capsys):
+    def freeze_encoder(model):
+        model.encoder_trainable = False
+        return model
+
+    def freeze_everything(model):
+        model.encoder_trainable = model.head_trainable = False
+        return model
+
+    def check(fn):
+        checks.check_frozen_encoder(fn, FakeEncoderWithHead())
+
+    assert verdict(capsys, check, freeze_encoder) == (
+        "✅ freeze_encoder: only the classification head is trainable (10 parameters); "
+        "44 parameters of the encoder are frozen.\n")
+    unfrozen = verdict(capsys, check, lambda model: model)
+    assert unfrozen.startswith("❌ your function: 2 weights of the encoder") and "bert/embeddings" in unfrozen
+    assert "nothing is trainable" in verdict(capsys, check, freeze_everything)
+    assert "expected the Keras model back" in verdict(capsys, check, lambda model: "done")
+    assert verdict(capsys, check, lambda model: None).startswith("⏳")
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def batch_plan(per_replica_batch, replicas_per_worker, workers, examples):
+    global_batch = per_replica_batch * replicas_per_worker * workers
+    return global_batch, -(-examples // global_batch)
+
+
+def test_check_batch_plan(capsys):
+    check = checks.check_batch_plan
+    assert verdict(capsys, check, batch_plan) == "✅ batch_plan passed all 4 checks.\n"
+    floor = verdict(capsys, check, lambda b, r, w, n: (b * r * w, n // (b * r * w)))
+    assert floor.startswith("❌ batch_plan(16, 1, 1, 1367)") and "round up" in floor
+    no_workers = verdict(capsys, check, lambda b, r, w, n: batch_plan(b, r, 1, n))
+    assert no_workers.startswith("❌ batch_plan(32, 8, 4, 1000000)") and "number of workers" in no_workers
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def tf_config_for(hosts, port, index):
+    return {"cluster": {"worker": [f"{host}:{port}" for host in hosts]}, "task": {"type": "worker", "index": index}}
+
+
+def test_check_tf_config(capsys):
+    import json
+
+    check = checks.check_tf_config
+    assert verdict(capsys, check, tf_config_for) == "✅ tf_config_for passed all 2 checks.\n"
+    as_json = verdict(capsys, check, lambda hosts, port, index: json.dumps(tf_config_for(hosts, port, index)))
+    assert as_json.startswith("✅")
+    pairs = verdict(capsys, check, lambda h, p, i: {"cluster": {"worker": [[x, p] for x in h]},
+                                                    "task": {"type": "worker", "index": i}})
+    assert pairs.startswith("❌ tf_config_for(['node-a', 'node-b'], 12345, 1): expected") and "host:port" in pairs
+    wrong_index = verdict(capsys, check, lambda h, p, i: tf_config_for(h, p, 0))
+    assert '"index": 1}}, got' in wrong_index
+    assert "must be JSON" in verdict(capsys, check, lambda h, p, i: {"cluster": set(h)})
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def test_check_replica_loss(capsys):
+    check = checks.check_replica_loss
+    good = verdict(capsys, check, lambda losses, global_batch: losses.sum() / global_batch)
+    assert good == "✅ replica_loss passed all 3 checks.\n"
+    local_mean = verdict(capsys, check, lambda losses, global_batch: losses.mean())
+    assert local_mean.startswith("❌ replica_loss(<array of shape (16,)>, 32): expected") and "GLOBAL" in local_mean
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def test_check_short_reviews_reports_wrong_word_counts_as_lists(capsys):
+    def doubled(dataset, max_words):
+        return short_reviews(dataset, max_words).map(lambda row: {"num_words": 2 * row["num_words"]})
+
+    assert verdict(capsys, checks.check_short_reviews, doubled) == (
+        "❌ doubled(dataset, 2): expected num_words [1, 2, 2], got [2, 4, 4]\n"
+    )

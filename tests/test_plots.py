@@ -171,3 +171,177 @@ def test_timing_comparison_refuses_a_series_of_the_wrong_length():
 def test_timing_comparison_refuses_nothing_to_plot():
     with pytest.raises(ValueError, match="expected at least one length and one named series"):
         plots.timing_comparison([32], {})
+
+
+# --- token_highlights ----------------------------------------------------------------------
+
+
+def test_token_highlights_one_row_per_tokenizer_one_box_per_token():
+    text = "Hugging Face"
+    spans = {"WordPiece": [(0, 0), (0, 7), (8, 12), (0, 0)], "BPE": [(0, 1), (1, 7), (7, 12)]}
+    fig = plots.token_highlights(text, spans, title="Two tokenizers")
+    ax = fig.axes[0]
+    assert tick_labels(ax.yaxis) == ["WordPiece (2 tokens)", "BPE (3 tokens)"]  # [CLS], [SEP] skipped
+    assert len(ax.patches) == 5
+    assert [patch.get_x() for patch in ax.patches] == [0, 8, 0, 1, 7]
+    assert "".join(text.get_text() for text in ax.texts) == "HuggingFace" * 2  # spaces are not drawn
+    assert ax.get_title() == "Two tokenizers"
+
+
+def test_token_highlights_refuses_spans_outside_the_text():
+    with pytest.raises(ValueError) as error:
+        plots.token_highlights("cat", {"BPE": [(0, 2), (2, 5)]})
+    assert str(error.value) == "expected spans inside the text's 3 characters, got (2, 5) for 'BPE'"
+
+
+def test_token_highlights_refuses_nothing_to_draw():
+    with pytest.raises(ValueError, match="expected a text and at least one named list of spans"):
+        plots.token_highlights("cat", {})
+
+
+# --- fertility_plot ------------------------------------------------------------------------
+
+
+def test_fertility_plot_draws_points_and_curves_on_a_log_axis():
+    fig = plots.fertility_plot({"BERT": ([30522], [1.04]), "ours": ([500, 1000, 2000], [1.5, 1.3, 1.1])})
+    ax = fig.axes[0]
+    curves = [line for line in ax.lines if line.get_label() in {"BERT", "ours"}]
+    assert [line.get_label() for line in curves] == ["BERT", "ours"]
+    np.testing.assert_allclose(curves[1].get_ydata(), [1.5, 1.3, 1.1])
+    assert ax.get_xscale() == "log"
+    assert any(list(line.get_ydata()) == [1.0, 1.0] for line in ax.lines)  # one token per word
+
+
+def test_fertility_plot_refuses_mismatched_series():
+    with pytest.raises(ValueError) as error:
+        plots.fertility_plot({"ours": ([500, 1000], [1.5])})
+    assert str(error.value) == (
+        "expected as many fertilities as vocabulary sizes (at least one) for 'ours', got 1 and 2"
+    )
+    with pytest.raises(ValueError, match="got none"):
+        plots.fertility_plot({})
+
+
+# --- head_scores_heatmap -------------------------------------------------------------------
+
+
+def test_head_scores_heatmap_has_one_annotated_cell_per_layer_and_head():
+    scores = np.array([[0.1, 0.9, 0.5], [0.0, 1.0, 0.25]])
+    fig = plots.head_scores_heatmap(scores, title="Weight on [CLS]", label="weight")
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.images[0].get_array(), scores)
+    assert ax.images[0].get_clim() == (0.0, 1.0)
+    assert [text.get_text() for text in ax.texts] == ["0.10", "0.90", "0.50", "0.00", "1.00", "0.25"]
+    assert ax.get_xlabel() == "head" and ax.get_ylabel() == "layer"
+    assert ax.get_title() == "Weight on [CLS]"
+
+
+def test_head_scores_heatmap_refuses_one_layer_as_a_vector():
+    with pytest.raises(ValueError) as error:
+        plots.head_scores_heatmap(np.zeros(12))
+    assert str(error.value) == "expected scores of shape (layers, heads), got (12,)"
+
+
+# --- layer_similarity_plot -----------------------------------------------------------------
+
+
+def test_layer_similarity_plot_one_line_per_series_from_the_embeddings_up():
+    series = {"'cat' vs its embedding": [1.0, 0.8, 0.5], "'it' vs 'cat'": [0.0, 0.2, 0.6]}
+    fig = plots.layer_similarity_plot(series, title="Across layers")
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.get_lines()] == list(series)
+    np.testing.assert_allclose(ax.get_lines()[1].get_ydata(), [0.0, 0.2, 0.6])
+    assert tick_labels(ax.xaxis) == ["embeddings", "1", "2"]
+    assert ax.get_title() == "Across layers"
+
+
+def test_layer_similarity_plot_refuses_series_of_different_lengths():
+    with pytest.raises(ValueError) as error:
+        plots.layer_similarity_plot({"a": [1.0, 0.5], "b": [1.0]})
+    assert str(error.value) == (
+        "expected one or more named series of the same non-zero length, got lengths [2, 1]"
+    )
+    with pytest.raises(ValueError, match="got lengths"):
+        plots.layer_similarity_plot({})
+
+
+# --- bertviz_attention ---------------------------------------------------------------------
+
+
+def test_bertviz_attention_gives_rounded_torch_tensors_that_bertviz_accepts():
+    import torch
+    from bertviz import head_view
+
+    rng = np.random.default_rng(0)
+    attentions = [rng.dirichlet(np.ones(6), size=(1, 2, 6)).astype("float32") for _ in range(3)]
+    converted = plots.bertviz_attention(attentions)
+    assert isinstance(converted, tuple) and len(converted) == 3
+    assert all(isinstance(layer, torch.Tensor) and layer.shape == (1, 2, 6, 6) for layer in converted)
+    np.testing.assert_allclose(converted[2].numpy(), attentions[2], atol=5e-3)
+    assert converted[0].numpy().round(2).tolist() == converted[0].tolist()  # short numbers in the notebook
+    html = head_view(converted, TOKENS, html_action="return")  # renders without a browser or network
+    assert '"cat"' in html.data
+
+
+def test_bertviz_attention_refuses_one_layer_without_the_batch_axis():
+    with pytest.raises(ValueError) as error:
+        plots.bertviz_attention([np.zeros((2, 6, 6))])
+    assert str(error.value) == (
+        "expected one (batch, heads, tokens, tokens) tensor per layer, got shapes [(2, 6, 6)]"
+    )
+
+
+# --- similarity_heatmap --------------------------------------------------------------------
+
+
+def test_similarity_heatmap_labels_rows_and_columns_with_shortened_texts():
+    texts = ["The room was quiet.", "A very long sentence about a hotel that never seems to end at all.", "Rude staff."]
+    similarities = np.array([[1.0, 0.5, 0.1], [0.5, 1.0, 0.2], [0.1, 0.2, 1.0]])
+    fig = plots.similarity_heatmap(similarities, texts, title="Reviews", max_chars=20)
+    ax = fig.axes[0]
+    assert tick_labels(ax.yaxis) == ["The room was quiet.", "A very long sentenc…", "Rude staff."]
+    assert tick_labels(ax.xaxis) == tick_labels(ax.yaxis)
+    np.testing.assert_array_equal(ax.images[0].get_array(), similarities)
+    assert ax.images[0].get_clim() == (0.0, 1.0)
+    assert [text.get_text() for text in ax.texts].count("1.00") == 3
+    assert ax.get_title() == "Reviews"
+
+
+def test_similarity_heatmap_queries_against_documents_on_a_signed_scale():
+    fig = plots.similarity_heatmap(np.array([[0.3, -0.2, -0.001]]), ["doc 1", "doc 2", "doc 3"],
+                                   texts_y=["query"])
+    ax = fig.axes[0]
+    assert [text.get_text() for text in ax.texts] == ["0.30", "-0.20", "0.00"]
+    assert tick_labels(ax.yaxis) == ["query"] and tick_labels(ax.xaxis) == ["doc 1", "doc 2", "doc 3"]
+    assert ax.images[0].get_clim() == (-1.0, 1.0)  # a negative similarity needs the full range
+
+
+def test_similarity_heatmap_refuses_a_matrix_that_does_not_match_the_texts():
+    with pytest.raises(ValueError) as error:
+        plots.similarity_heatmap(np.eye(3), ["a", "b"])
+    assert str(error.value) == "expected similarities of shape (2, 2) for 2 x 2 texts, got (3, 3)"
+
+
+# --- training_curves -----------------------------------------------------------------------
+
+
+def test_training_curves_put_losses_left_and_scores_right_with_matching_colours():
+    history = {"loss": [0.6, 0.3, 0.2], "accuracy": [0.7, 0.9, 0.95], "val_loss": [0.5, 0.35, 0.36],
+               "val_accuracy": [0.75, 0.86, 0.87], "val_f1": [0.8, 0.86, 0.88]}
+    fig = plots.training_curves(history, title="Fine-tuning")
+    left, right = fig.axes
+    assert [line.get_label() for line in left.lines] == ["loss", "val_loss"]
+    assert [line.get_label() for line in right.lines] == ["accuracy", "val_accuracy", "val_f1"]
+    np.testing.assert_array_equal(left.lines[1].get_ydata(), history["val_loss"])
+    np.testing.assert_array_equal(left.lines[0].get_xdata(), [1, 2, 3])  # epochs count from 1
+    assert left.lines[0].get_color() == left.lines[1].get_color()  # loss and val_loss pair up
+    assert left.lines[1].get_linestyle() == "--" and left.lines[0].get_linestyle() == "-"
+    assert right.lines[2].get_color() != right.lines[0].get_color()
+    assert fig._suptitle.get_text() == "Fine-tuning"
+
+
+def test_training_curves_refuse_series_of_different_lengths():
+    with pytest.raises(ValueError, match="one value per epoch"):
+        plots.training_curves({"loss": [0.5, 0.4], "val_loss": [0.6]})
+    with pytest.raises(ValueError, match="one value per epoch"):
+        plots.training_curves({})

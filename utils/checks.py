@@ -217,6 +217,457 @@ def check_no_peeking(fn: Callable, shape: tuple[int, int, int] = (1, 6, 16)) -> 
     print(f"✅ {name} never peeks at later tokens, and still sees earlier ones.")
 
 
+def check_mean_pooling(fn: Callable) -> None:
+    """Check ``mean_pooling(last_hidden_state, attention_mask)``: the average of each text's
+    token vectors, (batch, tokens, hidden) -> (batch, hidden), over real tokens only (notebook 06)."""
+    rng = np.random.default_rng(0)
+    states = rng.normal(size=(2, 5, 4)).astype("float32")
+    no_padding = np.ones((2, 5), dtype="int32")
+    padded = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], dtype="int32")  # like a padded batch
+    cases = [((states, mask), _mean_pooling(states, mask)) for mask in (no_padding, padded)]
+
+    def hint(args, got):
+        states, mask = args
+        got = np.asarray(got)
+        if got.shape == (states.shape[0], states.shape[2]) and np.allclose(got, states.mean(axis=1), atol=1e-5):
+            return ("padding tokens are averaged in: multiply by the mask (with an axis added, "
+                    "mask[:, :, None]) and divide by the number of real tokens, mask.sum(axis=1).")
+        if got.shape == (states.shape[0], states.shape[1]):
+            return "average over the tokens (axis 1), not over the hidden features."
+        return None
+
+    check_function(fn, cases, name=_name(fn, "mean_pooling"), hint=hint)
+
+
+def check_offset_attention(fn: Callable) -> None:
+    """Check ``offset_attention(weights, offset)``: for weights of shape (heads, tokens, tokens),
+    each head's average weight from token i to token i + offset (-1: the previous token) (notebook 06)."""
+    rng = np.random.default_rng(0)
+    weights = rng.dirichlet(np.ones(5), size=(3, 5))  # 3 heads, 5 tokens; rows sum to 1
+    cases = [((weights, offset), _offset_attention(weights, offset)) for offset in (-1, 1, 0, -3)]
+
+    def hint(args, got):
+        weights, offset = args
+        got = np.asarray(got)
+        if got.shape != (weights.shape[0],):
+            return f"return one number per head: an array of shape ({weights.shape[0]},)."
+        if np.allclose(got, _offset_attention(weights, -offset), atol=1e-6):
+            return ("rows are queries and columns keys: the previous token of query i is column "
+                    "i - 1, so offset -1 means weights[:, i, i - 1].")
+        if np.allclose(got, _offset_attention(weights, offset) * (weights.shape[1] - abs(offset)), atol=1e-6):
+            return "average the weights on the diagonal, don't sum them."
+        return None
+
+    check_function(fn, cases, name=_name(fn, "offset_attention"), hint=hint)
+
+
+def check_classifier_head(fn: Callable, labels: Sequence[str]) -> None:
+    """Check that ``fn()`` returns a sequence classifier with one output per label in ``labels``,
+    and those label names in its config (notebook 06). It calls the model on its dummy inputs."""
+    name = _name(fn, "your function")
+    try:
+        model = fn()
+    except NotImplementedError:
+        model = None
+    except Exception as error:  # the learner's bug, reported in one line
+        print(f"❌ {name} raised {type(error).__name__}: {error}")
+        return
+    if model is None:
+        print(_not_done(name))
+        return
+    expected = dict(enumerate(labels))
+    config = getattr(model, "config", None)
+    if config is None or not callable(model):
+        print(f"❌ {name}: expected a model from TFAutoModelForSequenceClassification.from_pretrained, "
+              f"got {type(model).__name__}")
+        return
+    outputs = model(model.dummy_inputs)
+    logits = np.asarray(getattr(outputs, "logits", np.zeros((0, 0))))
+    if logits.shape[-1:] != (len(labels),):
+        print(f"❌ {name}: expected {len(labels)} logits per text (one per label), got shape {logits.shape}.\n"
+              f"   Hint: pass num_labels={len(labels)} to from_pretrained.")
+        return
+    if dict(config.id2label) != expected or dict(config.label2id) != {v: k for k, v in expected.items()}:
+        print(f"❌ {name}: expected id2label {expected}, got {dict(config.id2label)}.\n"
+              "   Hint: pass id2label={0: ..., 1: ...} and label2id={...: 0, ...} to from_pretrained.")
+        return
+    print(f"✅ {name} gives {len(labels)} logits per text, named {', '.join(labels)}.")
+
+
+def check_wordpiece(fn: Callable) -> None:
+    """Check ``wordpiece(word, vocab)``: BERT's greedy longest-match-first split of one word
+    into pieces of ``vocab``, continuation pieces prefixed with ``##``; ``["[UNK]"]`` when
+    some part of the word matches no piece (notebook 04)."""
+    vocab = {"to", "token", "##s", "##ize", "##izer", "##ization", "un", "##believ", "##able",
+             "play", "##ing", "##ed", "a", "##b", "##c"}
+    words = ["token", "tokens", "tokenization", "tokenizer", "unbelievable", "playing", "abc", "abz", "xyz"]
+    cases = [((word, vocab), _wordpiece(word, vocab)) for word in words]
+
+    def hint(args, got):
+        word, vocab = args
+        if got and got[0].startswith("##"):
+            return "only the pieces after the first one get the ## prefix."
+        if "[UNK]" in got and got != ["[UNK]"]:
+            return "if some part matches nothing, the whole word becomes ['[UNK]'], as in BERT."
+        if len(got) > 1 and not all(piece.startswith("##") for piece in got[1:]):
+            return "look the later pieces up with a ## prefix: '##' + word[start:end]."
+        if got == ["[UNK]"]:
+            return ("this word can be split: at each position try the longest piece first (end from "
+                    "len(word) down to start + 1), and give up only when no length matches.")
+        return None
+
+    print(_list_verdict(fn, cases, _name(fn, "wordpiece"), hint, shown=lambda args: f"{args[0]!r}, vocab"))
+
+
+def check_pad_and_truncate(fn: Callable) -> None:
+    """Check ``pad_and_truncate(sequences, max_length)`` -> ``(input_ids, attention_mask)``, both
+    (batch, max_length): what ``tokenizer(..., padding="max_length", truncation=True)`` does to
+    token ids without special tokens, with BERT's [CLS] = 101, [SEP] = 102, [PAD] = 0 (notebook 04)."""
+    sequences = [[7592, 2088], [2023, 2003, 1037, 2936, 6251], [2204]]
+    cases = [((sequences, n), _pad_and_truncate(sequences, n)) for n in (6, 8, 4)]
+
+    def hint(args, got):
+        sequences, max_length = args
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return "return both: `return input_ids, attention_mask`."
+        ids, mask = (np.asarray(part) for part in got)
+        if ids.ndim == 2 and ids.shape[1] != max_length:
+            return f"pad every row to max_length ({max_length}), not to the longest sequence."
+        if ids.ndim == 2 and len(ids) == len(sequences) and not np.all((ids == 102).sum(axis=1) == 1):
+            return ("every row needs exactly one [SEP]: keep the first max_length - 2 tokens, "
+                    "then add [CLS] in front and [SEP] after them.")
+        if mask.shape == ids.shape and np.array_equal(mask.astype(bool), ids == 0):
+            return "the mask is inverted: 1 on real tokens (including [CLS] and [SEP]), 0 on padding."
+        return None
+
+    check_function(fn, cases, name=_name(fn, "pad_and_truncate"), hint=hint)
+
+
+def check_original_pieces(fn: Callable, tokenizer) -> None:
+    """Check ``original_pieces(text, tokenizer)``: the piece of the original ``text`` that each
+    token (special tokens left out) comes from, found with a fast tokenizer's offsets (notebook 04)."""
+    texts = ["Hugging Face DEMOCRATIZES AI.", "Café Zürich, naïve?", "unbelievably good"]
+
+    def pieces(text):
+        offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        return [text[start:end] for start, end in offsets]
+
+    def hint(args, got):
+        text = args[0]
+        if got == tokenizer.tokenize(text):
+            return "those are the tokens; slice the original text with each token's (start, end) offsets."
+        if got and (got[0] == "" or got[-1] == ""):
+            return ("special tokens have empty (0, 0) spans: leave them out "
+                    "(add_special_tokens=False, or skip start == end).")
+        return None
+
+    cases = [((text, tokenizer), pieces(text)) for text in texts]
+    print(_list_verdict(fn, cases, _name(fn, "original_pieces"), hint, shown=lambda args: f"{args[0]!r}, tokenizer"))
+
+
+def check_softmax_with_temperature(fn: Callable) -> None:
+    """Check ``softmax_with_temperature(logits, temperature)``: softmax(logits / temperature)
+    along the last axis, as ``do_sample=True, temperature=...`` does before sampling (notebook 05)."""
+    logits = np.array([2.0, 1.0, 0.0, -1.0])
+    cases = [((logits, t), _softmax(logits / t)) for t in (1.0, 0.5, 2.0)]
+    cases.append(((np.array([[3.0, 1.0], [0.0, 0.0]]), 0.25), _softmax(np.array([[12.0, 4.0], [0.0, 0.0]]))))
+
+    def hint(args, got):
+        logits, temperature = args
+        got = np.asarray(got, dtype=float)
+        if got.shape == logits.shape and np.allclose(got, _softmax(logits * temperature), atol=1e-6):
+            return "divide the logits by the temperature, don't multiply them."
+        if got.shape == logits.shape and np.allclose(got, _softmax(logits) / temperature, atol=1e-6):
+            return "the temperature goes inside the softmax: softmax(logits / temperature)."
+        return None
+
+    check_function(fn, cases, name=_name(fn, "softmax_with_temperature"), atol=1e-6, hint=hint)
+
+
+def check_top_p_filter(fn: Callable) -> None:
+    """Check ``top_p_filter(probs, p)`` on a 1-D distribution (nucleus sampling, notebook 05): keep
+    the most likely tokens until their probabilities add up to at least ``p`` (the token that
+    crosses ``p`` stays), set the others to 0, and renormalise so the result sums to 1."""
+    probs = np.array([0.1, 0.5, 0.05, 0.2, 0.15])  # not sorted: the answer keeps this order
+    cases = [((probs, p), _top_p_filter(probs, p)) for p in (0.8, 0.6, 0.3, 1.0)]
+
+    def hint(args, got):
+        probs, p = args
+        got = np.asarray(got, dtype=float)
+        if got.shape != probs.shape:
+            return "return one probability per token, in the original order (zeros for the dropped ones)."
+        if np.allclose(got, np.sort(_top_p_filter(probs, p))[::-1], atol=1e-6):
+            return "keep the tokens in their original order: sort only to decide which ones to keep."
+        if not np.isclose(got.sum(), 1.0, atol=1e-6):
+            return "renormalise: divide the kept probabilities by their sum."
+        if np.count_nonzero(got) < np.count_nonzero(_top_p_filter(probs, p)):
+            return "keep the token that takes the running total past p, so the kept ones add up to at least p."
+        return None
+
+    check_function(fn, cases, name=_name(fn, "top_p_filter"), atol=1e-6, hint=hint)
+
+
+def check_top_k_similar(fn: Callable) -> None:
+    """Check ``top_k_similar(query, corpus, k)``: the indices of the ``k`` rows of ``corpus``
+    (texts, hidden) with the highest cosine similarity to ``query`` (hidden,), most similar
+    first (semantic search, notebook 05). The vectors here are not normalised."""
+    query = np.array([1.0, 0.0, 1.0])
+    corpus = np.array([
+        [10.0, 10.0, 0.0],  # long, so it wins on dot product, not on cosine
+        [1.0, 0.1, 0.9],  # nearly the query's direction
+        [-1.0, 0.0, -1.0],  # the opposite direction
+        [0.5, 0.0, 0.7],  # short but close in direction
+        [0.0, 1.0, 0.0],
+    ])
+    cases = [((query, corpus, k), _top_k_similar(query, corpus, k)) for k in (1, 3, 5)]
+
+    def hint(args, got):
+        query, corpus, k = args
+        got = np.asarray(got)
+        if got.shape != (k,):
+            return f"return k = {k} row indices, an array of shape ({k},)."
+        if np.array_equal(got, np.argsort(-(corpus @ query))[:k]):
+            return ("that ranks by dot product, which favours long vectors: divide by the norms "
+                    "(np.linalg.norm(..., axis=-1)) to get the cosine similarity.")
+        if np.array_equal(got, _top_k_similar(query, corpus, k)[::-1]) or np.array_equal(
+            got, np.argsort(corpus @ query / np.linalg.norm(corpus, axis=-1))[:k]
+        ):
+            return "most similar first: sort by decreasing similarity (np.argsort(-similarities))."
+        return None
+
+    check_function(fn, cases, name=_name(fn, "top_k_similar"), hint=hint)
+
+
+def check_short_reviews(fn: Callable) -> None:
+    """Check ``short_reviews(dataset, max_words)``: a ``datasets.Dataset`` with a new column
+    ``num_words`` (``len(text.split())``) that keeps, in order, only the rows of at most
+    ``max_words`` words (``map`` then ``filter``, notebook 08)."""
+    from datasets import Dataset
+
+    texts = ["Great.", "Not bad at all, really.", "Small room, but clean and quiet.", "Awful service", "Loved it!"]
+    dataset = Dataset.from_dict({"text": texts, "label": [1, 1, 1, 0, 1]})
+    name = _name(fn, "short_reviews")
+    for max_words in (2, 5):
+        call = f"{name}(dataset, {max_words})"
+        try:
+            got = fn(dataset, max_words)
+        except NotImplementedError:
+            got = None
+        except Exception as error:  # the learner's bug, reported in one line
+            print(f"❌ {call} raised {type(error).__name__}: {error}")
+            return
+        if got is None:
+            print(_not_done(name))
+            return
+        expected = [text for text in texts if len(text.split()) <= max_words]
+        if not hasattr(got, "column_names"):
+            print(f"❌ {call}: expected a datasets.Dataset, got a {type(got).__name__}.\n"
+                  "   Hint: dataset.map(...) and .filter(...) each return a new Dataset: return that.")
+            return
+        if "num_words" not in got.column_names:
+            print(f"❌ {call}: expected a column 'num_words', got columns {got.column_names}.\n"
+                  "   Hint: map a function that returns {'num_words': len(row['text'].split())}.")
+            return
+        got_texts, got_counts = list(got["text"]), list(got["num_words"])  # columns as plain lists
+        if got_texts != expected:
+            fewer = [text for text in texts if len(text.split()) < max_words]
+            advice = ("\n   Hint: at most max_words: keep num_words <= max_words." if got_texts == fewer
+                      else "")
+            print(f"❌ {call}: expected the reviews {expected}, got {got_texts}{advice}")
+            return
+        if got_counts != [len(text.split()) for text in expected]:
+            print(f"❌ {call}: expected num_words {[len(t.split()) for t in expected]}, got {got_counts}")
+            return
+    print(f"✅ {name} passed all 2 checks.")
+
+
+def check_dataset_card(fn: Callable) -> None:
+    """Check ``make_dataset_card()``: a ``huggingface_hub.DatasetCard`` for the bundled reviews
+    whose metadata gives language ``en``, licence ``cc-by-4.0``, task ``text-classification`` and
+    size ``1K<n<10K``, and whose text has a section on limitations (notebook 08)."""
+    name = _name(fn, "make_dataset_card")
+    try:
+        card = fn()
+    except NotImplementedError:
+        card = None
+    except Exception as error:  # the learner's bug, reported in one line
+        print(f"❌ {name}() raised {type(error).__name__}: {error}")
+        return
+    if card is None:
+        print(_not_done(name))
+        return
+    if type(card).__name__ != "DatasetCard":
+        print(f"❌ {name}(): expected a DatasetCard, got a {type(card).__name__}.\n"
+              "   Hint: a dataset's card is huggingface_hub.DatasetCard, with DatasetCardData for its metadata.")
+        return
+    metadata = card.data.to_dict()
+    wanted = {"language": "en", "license": "cc-by-4.0", "task_categories": "text-classification",
+              "size_categories": "1K<n<10K"}
+    for key, want in wanted.items():
+        value = metadata.get(key)
+        if want not in (value if isinstance(value, list) else [value]):
+            advice = ("\n   Hint: the corpus has 1,889 reviews; the Hub's size buckets are "
+                      "'n<1K', '1K<n<10K', '10K<n<100K', ..." if key == "size_categories" else "")
+            print(f"❌ {name}(): expected metadata {key} = {want!r}, got {value!r}{advice}")
+            return
+    if not any(line.lstrip().startswith("#") and "limitation" in line.lower() for line in card.text.splitlines()):
+        print(f"❌ {name}(): expected a heading about limitations in the card's text (such as "
+              "'## Limitations'), found none.")
+        return
+    print(f"✅ {name} has the metadata the Hub indexes and a section on limitations.")
+
+
+def check_count_domain(fn: Callable) -> None:
+    """Check ``count_domain(csv_file, domain)``: how many reviews of that domain a review CSV file
+    holds, for three cases on the bundled files (notebook 08 asks for one streamed pass)."""
+    import csv
+    from pathlib import Path
+
+    from utils.data import review_files
+
+    def count(path: str, domain: str) -> int:
+        with open(path, newline="", encoding="utf-8") as file:
+            return sum(row["domain"] == domain for row in csv.DictReader(file))
+
+    files = review_files()
+    cases = [((files[split], domain), count(files[split], domain))
+             for split, domain in [("train", "hotels"), ("test", "films"), ("validation", "spaceships")]]
+    shown = lambda args: f"{Path(args[0]).name!r}, {args[1]!r}"  # noqa: E731  (no machine-specific path)
+    print(_list_verdict(fn, cases, _name(fn, "count_domain"), None, shown))
+
+
+def check_f1_from_confusion(fn: Callable) -> None:
+    """Check ``f1_from_confusion(matrix)``: the F1 score of the positive class (label 1) from a 2×2
+    confusion matrix with one row per true label and one column per predicted label, as
+    ``sklearn.metrics.confusion_matrix`` returns it (notebook 07)."""
+    matrices = [np.array(m) for m in ([[50, 10], [5, 35]], [[3, 7], [1, 9]], [[100, 0], [0, 100]], [[40, 20], [10, 30]])]
+    cases = [((m,), _f1(m)) for m in matrices]
+
+    def hint(args, got):
+        (m,) = args
+        got = float(np.asarray(got, dtype=float).ravel()[0]) if np.size(got) == 1 else None
+        if got is None:
+            return "return one number: the F1 score of the positive class."
+        if np.isclose(got, _f1(m[::-1, ::-1]), atol=1e-6):
+            return "that is the F1 of the negative class: the positive class is label 1, so TP = matrix[1, 1]."
+        if np.isclose(got, np.trace(m) / m.sum(), atol=1e-6):
+            return "that is the accuracy: F1 = 2 * precision * recall / (precision + recall)."
+        tp, fp, fn_ = m[1, 1], m[0, 1], m[1, 0]
+        if any(np.isclose(got, tp / max(1, tp + x), atol=1e-6) for x in (fp, fn_)):
+            return ("that is the precision or the recall alone; F1 is their harmonic mean, "
+                    "2 * precision * recall / (precision + recall).")
+        return None
+
+    check_function(fn, cases, name=_name(fn, "f1_from_confusion"), atol=1e-6, hint=hint)
+
+
+def check_frozen_encoder(fn: Callable, model) -> None:
+    """Check that ``fn(model)`` returns the classifier with its encoder frozen: only the weights of
+    the classification head (names containing ``classifier``) left trainable (notebook 07)."""
+    name = _name(fn, "your function")
+    try:
+        model = fn(model)
+    except NotImplementedError:
+        model = None
+    except Exception as error:  # the learner's bug, reported in one line
+        print(f"❌ {name} raised {type(error).__name__}: {error}")
+        return
+    if model is None:
+        print(_not_done(name) + " (It must return the model.)")
+        return
+    if not hasattr(model, "trainable_weights"):
+        print(f"❌ {name}: expected the Keras model back, got {type(model).__name__}")
+        return
+
+    def size(weights) -> int:
+        return sum(int(np.prod(tuple(weight.shape))) for weight in weights)
+
+    trainable, frozen = model.trainable_weights, model.non_trainable_weights
+    still_training = [weight.name for weight in trainable if "classifier" not in weight.name]
+    if not trainable:
+        print(f"❌ {name}: nothing is trainable any more, so fit() cannot learn anything.\n"
+              "   Hint: freeze only the encoder (model.bert.trainable = False), not the whole model.")
+    elif still_training:
+        print(f"❌ {name}: {len(still_training)} weights of the encoder are still trainable, "
+              f"such as {still_training[0]}.\n"
+              "   Hint: set model.bert.trainable = False (the encoder is the model's first layer), then compile.")
+    else:
+        print(f"✅ {name}: only the classification head is trainable ({size(trainable):,} parameters); "
+              f"{size(frozen):,} parameters of the encoder are frozen.")
+
+
+def check_batch_plan(fn: Callable) -> None:
+    """Check ``batch_plan(per_replica_batch, replicas_per_worker, workers, examples)`` ->
+    ``(global_batch, steps_per_epoch)``, counting a last partial batch as a step (notebook 09)."""
+    settings = [(16, 2, 1, 256), (16, 1, 1, 1367), (16, 8, 1, 1367), (32, 8, 4, 1_000_000)]
+    cases = [(args, (args[0] * args[1] * args[2], -(-args[3] // (args[0] * args[1] * args[2]))))
+             for args in settings]
+
+    def hint(args, got):
+        per_replica, replicas, workers, examples = args
+        if not isinstance(got, (tuple, list)) or len(got) != 2:
+            return None
+        global_batch = per_replica * replicas * workers
+        if int(got[0]) == per_replica * replicas and workers > 1:
+            return "every worker has its replicas: multiply by the number of workers too."
+        if int(got[0]) == global_batch and int(got[1]) == examples // global_batch:
+            return "the last, smaller batch is a step too: round up (math.ceil, or -(-a // b))."
+        return None
+
+    check_function(fn, cases, name=_name(fn, "batch_plan"), hint=hint)
+
+
+def check_tf_config(fn: Callable) -> None:
+    """Check ``tf_config_for(hosts, port, index)``: the TF_CONFIG (a dict, or its JSON text) of worker
+    ``index`` in a cluster of machines ``hosts`` that all listen on ``port`` (notebook 09)."""
+    import json
+
+    name = _name(fn, "tf_config_for")
+    for hosts, port, index in [(["node-a", "node-b"], 12345, 1), (["10.0.0.1", "10.0.0.2", "10.0.0.3"], 2222, 0)]:
+        call = f"{name}({hosts!r}, {port}, {index})"
+        expected = {"cluster": {"worker": [f"{host}:{port}" for host in hosts]},
+                    "task": {"type": "worker", "index": index}}
+        try:
+            got = fn(hosts, port, index)
+        except NotImplementedError:
+            got = None
+        except Exception as error:  # the learner's bug, reported in one line
+            print(f"❌ {call} raised {type(error).__name__}: {error}")
+            return
+        if got is None:
+            print(_not_done(name))
+            return
+        try:
+            got = json.loads(got) if isinstance(got, str) else json.loads(json.dumps(got))
+        except (TypeError, ValueError) as error:
+            print(f"❌ {call}: TF_CONFIG must be JSON, but it could not be converted: {error}")
+            return
+        if got != expected:
+            workers = got.get("cluster", {}).get("worker") if isinstance(got, dict) else None
+            advice = ("\n   Hint: each address is one string 'host:port', e.g. f'{host}:{port}'."
+                      if workers and workers != expected["cluster"]["worker"] else "")
+            print(f"❌ {call}: expected {json.dumps(expected)}, got {json.dumps(got)}{advice}")
+            return
+    print(f"✅ {name} passed all 2 checks.")
+
+
+def check_replica_loss(fn: Callable) -> None:
+    """Check ``replica_loss(per_example_losses, global_batch_size)``: the loss one replica
+    contributes, so that the SUM over replicas is the mean over the global batch (notebook 09)."""
+    rng = np.random.default_rng(0)
+    losses = [rng.uniform(0, 2, size=size) for size in (16, 5, 8)]
+    cases = [((part, size), part.sum() / size) for part, size in zip(losses, (32, 21, 64))]
+
+    def hint(args, got):
+        part, size = args
+        if np.size(got) == 1 and np.isclose(float(np.asarray(got)), part.mean()):
+            return ("that is this replica's own mean; summed over the replicas it counts the loss once per "
+                    "replica. Divide the sum by the GLOBAL batch size (tf.nn.compute_average_loss does).")
+        return None
+
+    check_function(fn, cases, name=_name(fn, "replica_loss"), hint=hint)
+
+
 # --- internals -------------------------------------------------------------------------
 
 
@@ -308,6 +759,51 @@ def _show(value) -> str:
     return "\n   ".join(line for line in text.splitlines() if line.strip())
 
 
+def _list_verdict(fn, cases, name, hint, shown: Callable[[tuple], str]) -> str:
+    """Like ``_verdict``, for answers that are lists of strings (tokens, pieces of text);
+    ``shown(args)`` writes the arguments as the learner would recognise them."""
+    for args, expected in cases:
+        call = f"{name}({shown(args)})"
+        try:
+            got = fn(*args)
+        except NotImplementedError:
+            return _not_done(name)
+        except Exception as error:  # the learner's bug, reported in one line
+            return f"❌ {call} raised {type(error).__name__}: {error}"
+        if got is None:
+            return _not_done(name)
+        got = list(got) if isinstance(got, (tuple, list)) else got
+        if got != expected:
+            advice = hint(args, got) if hint and isinstance(got, list) else None
+            return f"❌ {call}: expected {expected!r}, got {got!r}" + (f"\n   Hint: {advice}" if advice else "")
+    return f"✅ {name} passed all {len(cases)} checks."
+
+
+def _wordpiece(word: str, vocab) -> list[str]:
+    pieces, start = [], 0
+    while start < len(word):
+        end = len(word)
+        while end > start and (word[start:end] if start == 0 else "##" + word[start:end]) not in vocab:
+            end -= 1
+        if end == start:
+            return ["[UNK]"]
+        pieces.append(word[start:end] if start == 0 else "##" + word[start:end])
+        start = end
+    return pieces
+
+
+def _pad_and_truncate(sequences, max_length: int, cls: int = 101, sep: int = 102, pad: int = 0):
+    rows = [[cls, *sequence[: max_length - 2], sep] for sequence in sequences]
+    ids = np.array([row + [pad] * (max_length - len(row)) for row in rows])
+    mask = np.array([[1] * len(row) + [0] * (max_length - len(row)) for row in rows])
+    return ids, mask
+
+
+def _f1(matrix: np.ndarray) -> float:
+    tp, fp, fn = matrix[1, 1], matrix[0, 1], matrix[1, 0]
+    return 2 * tp / (2 * tp + fp + fn)
+
+
 def _softmax(x: np.ndarray) -> np.ndarray:
     e = np.exp(x - x.max(axis=-1, keepdims=True))
     return e / e.sum(axis=-1, keepdims=True)
@@ -319,6 +815,29 @@ def _attention(q, k, v, mask=None, scale=True):
         scores = np.where(mask, scores, -1e9)
     weights = _softmax(scores)
     return weights @ v, weights
+
+
+def _mean_pooling(states: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    mask = mask[:, :, None].astype(states.dtype)
+    return (states * mask).sum(axis=1) / mask.sum(axis=1)
+
+
+def _offset_attention(weights: np.ndarray, offset: int) -> np.ndarray:
+    return np.diagonal(weights, offset=offset, axis1=1, axis2=2).mean(axis=-1)
+
+
+def _top_p_filter(probs: np.ndarray, p: float) -> np.ndarray:
+    order = np.argsort(-probs)
+    before = np.cumsum(probs[order]) - probs[order]  # mass of the more likely tokens
+    keep = np.zeros(probs.shape, dtype=bool)
+    keep[order[before < p]] = True
+    kept = np.where(keep, probs, 0.0)
+    return kept / kept.sum()
+
+
+def _top_k_similar(query: np.ndarray, corpus: np.ndarray, k: int) -> np.ndarray:
+    similarities = corpus @ query / (np.linalg.norm(corpus, axis=-1) * np.linalg.norm(query))
+    return np.argsort(-similarities)[:k]
 
 
 def _split_heads(x: np.ndarray, heads: int) -> np.ndarray:

@@ -1,8 +1,9 @@
-"""Figures the notebooks draw in one call: attention heatmaps, heads, positions, timings.
+"""Figures the notebooks draw in one call: attention heatmaps, heads, positions, timings, tokens.
 
 Every function returns the matplotlib Figure it drew and leaves it open. In a notebook, end
 the cell with ``plt.show()``: it displays each figure once and closes it. In a script, call
-``fig.savefig(...)`` and then ``plt.close(fig)``.
+``fig.savefig(...)`` and then ``plt.close(fig)``. One exception, ``bertviz_attention``, draws
+nothing: it prepares attention weights for bertviz's interactive HTML views.
 """
 
 from __future__ import annotations
@@ -160,6 +161,230 @@ def timing_comparison(
     ax.set_title(title)
     ax.grid(True, which="major", alpha=0.3)
     ax.legend()
+    return fig
+
+
+def token_highlights(
+    text: str,
+    spans: Mapping[str, Sequence[tuple[int, int]]],
+    title: str = "Tokens in the original text",
+) -> Figure:
+    """Draw ``text`` once per tokenizer, each token's characters on a coloured background.
+
+    Taught in notebook 04 (tokenizers). ``spans`` maps a name to the ``(start, end)`` character
+    offsets of each token, such as a fast tokenizer's ``offset_mapping``. Empty spans (special
+    tokens such as ``[CLS]``) are skipped; neighbouring tokens alternate between two colours.
+    Characters the plot font lacks (most emoji) cannot be drawn: keep them out of ``text``.
+    """
+    if not text or len(spans) == 0:
+        raise ValueError(f"expected a text and at least one named list of spans, got {len(text)} "
+                         f"characters and {len(spans)} lists")
+    for name, pairs in spans.items():
+        for start, end in pairs:
+            if not 0 <= start <= end <= len(text):
+                raise ValueError(f"expected spans inside the text's {len(text)} characters, "
+                                 f"got ({start}, {end}) for {name!r}")
+    rows = len(spans)
+    fig, ax = plt.subplots(figsize=(0.13 * len(text) + 2.4, 0.5 * rows + 0.7), layout="constrained")
+    colours = ("tab:blue", "tab:orange")
+    labels = []
+    for row, (name, pairs) in enumerate(spans.items()):
+        tokens = [(start, end) for start, end in pairs if end > start]
+        for index, (start, end) in enumerate(tokens):
+            ax.add_patch(plt.Rectangle((start, row + 0.12), end - start, 0.76, facecolor=colours[index % 2],
+                                       alpha=0.35, edgecolor="white", linewidth=1.5))
+        for column, character in enumerate(text):
+            if not character.isspace():
+                ax.text(column + 0.5, row + 0.5, character, ha="center", va="center", fontsize=10,
+                        family="monospace")
+        labels.append(f"{name} ({len(tokens)} tokens)")
+    ax.set_xlim(0, len(text))
+    ax.set_ylim(rows, 0)
+    ax.set_yticks([row + 0.5 for row in range(rows)], labels)
+    ax.set_xticks([])
+    ax.tick_params(left=False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title(title)
+    return fig
+
+
+def fertility_plot(
+    results: Mapping[str, tuple[Sequence[int], Sequence[float]]],
+    title: str = "Tokens per word on held-back text",
+) -> Figure:
+    """Plot fertility (tokens per word) against vocabulary size, one series per tokenizer.
+
+    Taught in notebook 04 (tokenizers). ``results`` maps a name to ``(vocab_sizes, fertilities)``;
+    a series may be a single point (a pretrained tokenizer) or a curve (one tokenizer trained at
+    several sizes). The x axis is logarithmic; a dotted line marks one token per word.
+    """
+    if len(results) == 0:
+        raise ValueError("expected at least one named series of (vocab_sizes, fertilities), got none")
+    for name, (sizes, fertilities) in results.items():
+        if len(sizes) == 0 or len(sizes) != len(fertilities):
+            raise ValueError(f"expected as many fertilities as vocabulary sizes (at least one) for "
+                             f"{name!r}, got {len(fertilities)} and {len(sizes)}")
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    for name, (sizes, fertilities) in results.items():
+        ax.plot(sizes, fertilities, "o-" if len(sizes) > 1 else "s", markersize=7, label=name)
+    ax.axhline(1.0, color="grey", linestyle=":", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("vocabulary size (log scale)")
+    ax.set_ylabel("tokens per word (fertility)")
+    ax.set_title(title)
+    ax.grid(True, which="major", alpha=0.3)
+    ax.legend()
+    return fig
+
+
+def head_scores_heatmap(
+    scores,
+    title: str = "One number per attention head",
+    label: str = "score",
+) -> Figure:
+    """Draw one number per attention head as a grid: one row per layer, one column per head.
+
+    Taught in notebook 06 (loading models). ``scores`` has the shape ``(layers, heads)``, for
+    example the average attention weight each head gives to ``[CLS]``. Each cell shows its value.
+    """
+    scores = np.asarray(scores, dtype=float)
+    if scores.ndim != 2 or 0 in scores.shape:
+        raise ValueError(f"expected scores of shape (layers, heads), got {scores.shape}")
+    layers, heads = scores.shape
+    fig, ax = plt.subplots(figsize=(0.55 * heads + 1.8, 0.5 * layers + 1.2), layout="constrained")
+    image = ax.imshow(scores, cmap="Blues", vmin=min(0.0, scores.min()), vmax=max(1.0, scores.max()))
+    for (layer, head), value in np.ndenumerate(scores):
+        color = "white" if value > 0.6 * image.norm.vmax else "black"
+        ax.text(head, layer, f"{value:.2f}", ha="center", va="center", fontsize=7, color=color)
+    ax.set_xticks(range(heads))
+    ax.set_yticks(range(layers))
+    ax.set_xlabel("head")
+    ax.set_ylabel("layer")
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, shrink=0.8, label=label)
+    return fig
+
+
+def layer_similarity_plot(
+    similarities: Mapping[str, Sequence[float]],
+    title: str = "Hidden states across layers",
+    ylabel: str = "cosine similarity",
+) -> Figure:
+    """Plot one value per layer, one line per named series (x = 0 for the embeddings).
+
+    Taught in notebook 06 (hidden states). ``similarities`` maps a name such as ``"'cat' vs its
+    embedding"`` to one value per entry of ``outputs.hidden_states``: the embeddings, then
+    each layer. All series need the same length.
+    """
+    lengths = {len(values) for values in similarities.values()}
+    if len(similarities) == 0 or len(lengths) != 1 or 0 in lengths:
+        raise ValueError(f"expected one or more named series of the same non-zero length, got lengths "
+                         f"{[len(values) for values in similarities.values()]}")
+    (length,) = lengths
+    fig, ax = plt.subplots(figsize=(6, 4), layout="constrained")
+    for name, values in similarities.items():
+        ax.plot(range(length), np.asarray(values, dtype=float), "o-", label=name)
+    ax.set_xticks(range(length), ["embeddings"] + [str(layer) for layer in range(1, length)])
+    ax.set_xlabel("layer")
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def bertviz_attention(attentions, decimals: int = 2) -> tuple:
+    """Convert a model's attentions to what bertviz's ``head_view`` / ``model_view`` accept.
+
+    Taught in notebook 06. ``attentions`` is ``outputs.attentions`` of a TensorFlow model called
+    with ``output_attentions=True``: one tensor (or array) per layer of shape
+    ``(batch, heads, tokens, tokens)``. bertviz reads PyTorch tensors only, and writes every
+    weight into the notebook; rounding to ``decimals`` keeps the saved notebook small.
+    """
+    import torch  # bertviz needs torch anyway; imported here so plots stays cheap to import
+
+    layers = [np.asarray(layer) for layer in attentions]
+    shapes = {layer.shape for layer in layers}
+    if not layers or len(shapes) != 1 or len(layers[0].shape) != 4:
+        raise ValueError(f"expected one (batch, heads, tokens, tokens) tensor per layer, got shapes "
+                         f"{[layer.shape for layer in layers]}")
+    return tuple(torch.from_numpy(layer.astype("float64").round(decimals)) for layer in layers)
+
+
+def similarity_heatmap(
+    similarities,
+    texts: Sequence[str],
+    texts_y: Sequence[str] | None = None,
+    title: str = "Cosine similarity between sentences",
+    max_chars: int = 40,
+) -> Figure:
+    """Draw a matrix of similarities between texts, one row per text of ``texts_y``.
+
+    Taught in notebook 05 (pipelines), for the cosine similarity of sentence embeddings.
+    ``similarities`` has the shape ``(len(texts_y), len(texts))``; to compare texts with
+    themselves, leave ``texts_y`` out. Labels longer than ``max_chars`` are shortened with "…".
+    Values in [0, 1] share a fixed 0–1 colour scale, others a -1–1 scale; each cell shows its
+    value when there are at most 12 texts on each axis.
+    """
+    similarities = np.asarray(similarities, dtype=float)
+    texts_y = texts if texts_y is None else texts_y
+    if similarities.shape != (len(texts_y), len(texts)):
+        raise ValueError(f"expected similarities of shape ({len(texts_y)}, {len(texts)}) for "
+                         f"{len(texts_y)} x {len(texts)} texts, got {similarities.shape}")
+    in_unit_range = similarities.size and similarities.min() >= 0 and similarities.max() <= 1
+    vmin, cmap = (0.0, "Blues") if in_unit_range else (-1.0, "RdBu_r")
+    rows, columns = similarities.shape
+    fig, ax = plt.subplots(figsize=(0.6 * columns + 4.5, 0.45 * rows + 2.8), layout="constrained")
+    image = ax.imshow(similarities, cmap=cmap, vmin=vmin, vmax=1.0)
+    if max(rows, columns) <= 12:
+        for (row, column), value in np.ndenumerate(similarities):
+            color = "white" if abs(value) > 0.6 else "black"
+            shown = f"{value:.2f}".replace("-0.00", "0.00")  # a tiny negative is not worth a sign
+            ax.text(column, row, shown, ha="center", va="center", fontsize=8, color=color)
+
+    def shorten(text: str) -> str:
+        return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
+
+    ax.set_xticks(range(columns), [shorten(text) for text in texts], fontsize=8, rotation=45,
+                  ha="right", rotation_mode="anchor")
+    ax.set_yticks(range(rows), [shorten(text) for text in texts_y], fontsize=8)
+    ax.set_title(title)
+    fig.colorbar(image, ax=ax, shrink=0.8)
+    return fig
+
+
+def training_curves(
+    history: Mapping[str, Sequence[float]],
+    title: str = "Training curves",
+) -> Figure:
+    """Plot Keras training logs per epoch: losses on the left, every other metric on the right.
+
+    Taught in notebook 07 (fine-tuning). ``history`` is ``model.fit(...).history``, such as
+    ``{"loss": [...], "val_loss": [...], "accuracy": [...], "val_accuracy": [...]}``, with one
+    value per epoch. Validation series (``val_...``) are dashed, so each pairs with its training
+    series by colour.
+    """
+    lengths = {len(values) for values in history.values()}
+    if not history or lengths == {0} or len(lengths) != 1:
+        raise ValueError(f"expected one value per epoch for each metric, with the same number of epochs, "
+                         f"got {({name: len(values) for name, values in history.items()})}")
+    epochs = np.arange(1, lengths.pop() + 1)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
+    colours: dict[str, str] = {}
+    for name, values in history.items():
+        ax = left if "loss" in name else right
+        base = name.removeprefix("val_")
+        colour = colours.setdefault(base, f"C{len(colours)}")
+        ax.plot(epochs, values, "o--" if name.startswith("val_") else "o-", color=colour, label=name)
+    for ax, ylabel in [(left, "loss"), (right, "score")]:
+        ax.set_xticks(epochs)
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(ylabel)
+        ax.grid(True, alpha=0.3)
+        if ax.lines:
+            ax.legend()
+    fig.suptitle(title)
     return fig
 
 
