@@ -9,10 +9,9 @@ export HF_HUB_OFFLINE ?= 1
 
 .PHONY: lab test prepare notebooks clean
 
-# No news pop-ups or update checks in a classroom; containers often run as root, which Jupyter refuses by default.
+# Containers often run as root, which Jupyter refuses by default.
 lab: prepare
 	$(BIN)/jupyter lab --notebook-dir=notebooks \
-	    --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
 	    $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 test: prepare
@@ -38,6 +37,10 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	$(BIN)/python -m pip install -qq --upgrade pip
 	$(BIN)/python -m pip install -qq -r requirements.txt
 	$(BIN)/python -m pip install -qq --no-deps -e .
+	@# No "get notified about news?" pop-up and no update check in a classroom (JupyterLab's site-wide defaults).
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
+	    > $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
 
 clean:

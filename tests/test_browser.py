@@ -58,7 +58,6 @@ def jupyterlab(tmp_path):
     settings = tmp_path / ".settings" / "@jupyterlab"
     for extension, file, values in [
         ("notebook-extension", "tracker", {"windowingMode": "none"}),  # render every cell, not only those on screen
-        ("apputils-extension", "notification", {"fetchNews": "false"}),  # no news pop-up over the page
     ]:
         (settings / extension).mkdir(parents=True)
         (settings / extension / f"{file}.jupyterlab-settings").write_text(json.dumps(values))
@@ -66,8 +65,7 @@ def jupyterlab(tmp_path):
     command = [
         sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
         f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={tmp_path}",
-        f"--LabApp.user_settings_dir={tmp_path / '.settings'}", "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        f"--LabApp.user_settings_dir={tmp_path / '.settings'}",
     ] + (["--allow-root"] if os.getuid() == 0 else [])
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     env.pop("TUTORIAL_USE_HUB", None)
