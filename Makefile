@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # Offline unless the learner asks for the Hub (see README, "Offline or Hub").
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: lab test prepare notebooks clean
+.PHONY: lab test check prepare notebooks clean
 
 # Containers often run as root, which Jupyter refuses by default.
 lab: prepare
@@ -16,6 +16,10 @@ lab: prepare
 
 test: prepare
 	$(BIN)/python -m pytest
+
+# Is this machine ready for a workshop? Looks only, changes nothing; under a minute (docs/workshop.md).
+check:
+	@$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) scripts/preflight.py
 
 # Build the offline checkpoints (quick when they are up to date).
 prepare: $(VENV)/.installed

@@ -1,0 +1,26 @@
+"""`make check` tells a participant, quickly and plainly, whether their machine is ready."""
+
+import subprocess
+import sys
+
+from utils import REPO_ROOT
+
+PREFLIGHT = str(REPO_ROOT / "scripts" / "preflight.py")
+
+
+def run(python: str) -> subprocess.CompletedProcess:
+    return subprocess.run([python, PREFLIGHT], capture_output=True, text=True, timeout=180)
+
+
+def test_this_machine_is_ready():
+    result = run(sys.executable)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "❌" not in result.stdout and "Ready" in result.stdout
+
+
+def test_a_python_outside_the_project_is_told_to_set_up(tmp_path):
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(tmp_path / "bare")], check=True)
+    result = run(str(tmp_path / "bare" / "bin" / "python"))
+    assert result.returncode == 1
+    assert "❌ project environment" in result.stdout and "make lab" in result.stdout
+    assert "pinned packages: skipped" in result.stdout and "Not ready" in result.stdout
