@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # Offline unless the learner asks for the Hub (see README, "Offline or Hub").
 export HF_HUB_OFFLINE ?= 1
 
-.PHONY: lab test check prepare notebooks clean
+.PHONY: lab test check prepare notebooks wheelhouse clean
 
 # Containers often run as root, which Jupyter refuses by default.
 lab: prepare
@@ -46,6 +46,10 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
 	    > $(VENV)/share/jupyter/lab/settings/overrides.json
 	touch $@
+
+# Every package file for this platform and Python, for a room without internet (docs/workshop.md).
+wheelhouse:
+	$(PYTHON) -m pip download -q -d wheelhouse pip setuptools wheel -r requirements.txt
 
 clean:
 	rm -rf $(VENV) checkpoints
