@@ -47,3 +47,13 @@ def test_tf_classes_read_pytorch_safetensors(tmp_path):
     for folder in [pytorch_only, like_a_hub_repo]:
         loaded = TFAutoModel.from_pretrained(folder)(inputs).last_hidden_state
         np.testing.assert_allclose(loaded, reference, atol=1e-5)
+
+
+def test_the_hub_switch_turns_offline_mode_off_and_back_on(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # as `make` or a classroom shell may leave it
+    monkeypatch.setenv("TUTORIAL_USE_HUB", "1")
+    environment._set_environment_variables()
+    assert environment.os.environ["HF_HUB_OFFLINE"] == "0" and environment.os.environ["HF_DATASETS_OFFLINE"] == "0"
+    monkeypatch.delenv("TUTORIAL_USE_HUB")
+    environment._set_environment_variables()
+    assert environment.os.environ["HF_HUB_OFFLINE"] == "1" and environment.os.environ["HF_DATASETS_OFFLINE"] == "1"

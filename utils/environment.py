@@ -53,10 +53,11 @@ def _set_environment_variables() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     # datasets draws progress bars on stderr the first time it reads a file; they vary from run to run.
     os.environ.setdefault("HF_DATASETS_DISABLE_PROGRESS_BARS", "1")
-    if not use_hub():
-        # Fail fast with a clear error instead of waiting on a network that is not there.
-        os.environ["HF_HUB_OFFLINE"] = "1"
-        os.environ["HF_DATASETS_OFFLINE"] = "1"
+    # Offline: fail fast with a clear error instead of waiting on a network that is not there.
+    # Hub mode: the one switch wins over an HF_HUB_OFFLINE=1 left in the shell (or by `make`).
+    offline = "0" if use_hub() else "1"
+    os.environ["HF_HUB_OFFLINE"] = offline
+    os.environ["HF_DATASETS_OFFLINE"] = offline
 
 
 def _check_keras_version() -> None:
