@@ -1,0 +1,97 @@
+"""Notebook 09's helpers outside the notebook: the multi-worker script and the throughput benchmark.
+
+Both start real processes (TensorFlow workers on 127.0.0.1), with tiny settings so they stay quick,
+and check that nothing is left behind: no worker process, no listening port.
+"""
+
+import importlib.util
+import json
+import os
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from utils import REPO_ROOT
+
+SCRIPT = REPO_ROOT / "scripts" / "multi_worker_train.py"
+BENCHMARK = REPO_ROOT / "benchmarks" / "finetune_throughput.py"
+TINY = ["--examples=16", "--max-length=16", "--batch-size=8", "--layers=1"]
+
+
+@pytest.fixture(scope="module")
+def workers_module():
+    spec = importlib.util.spec_from_file_location("multi_worker_train", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def port_is_free(address: str) -> bool:
+    host, port = address.split(":")
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT leftovers are not listeners
+        try:
+            sock.bind((host, int(port)))
+            sock.listen()
+        except OSError:
+            return False
+    return True
+
+
+def test_tf_config_names_the_cluster_and_the_task(workers_module):
+    config = workers_module.tf_config(["127.0.0.1:1", "127.0.0.1:2"], 1)
+    assert config == {"cluster": {"worker": ["127.0.0.1:1", "127.0.0.1:2"]}, "task": {"type": "worker", "index": 1}}
+    ports = workers_module.free_ports(3)
+    assert len(set(ports)) == 3 and all(port_is_free(f"127.0.0.1:{port}") for port in ports)
+
+
+def test_two_workers_train_in_sync_and_leave_nothing_behind():
+    done = subprocess.run([sys.executable, str(SCRIPT), "--workers=2", *TINY], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = [json.loads(line) for line in done.stdout.splitlines()]  # one line per worker, chief first
+    assert [(r["worker"], r["role"], r["replicas"]) for r in results] == [(0, "chief", 2), (1, "worker", 2)]
+    assert {r["steps"] for r in results} == {2}  # 16 examples / global batch 8
+    assert len({r["weights_checksum"] for r in results}) == 1  # the all-reduce kept the weights equal
+    assert len({r["loss"] for r in results}) == 1
+    for result in results:
+        assert gone(result["pid"]), f"worker {result['worker']} is still running"
+        assert port_is_free(result["address"]), f"{result['address']} is still taken"
+
+
+def test_the_launcher_stops_workers_that_run_too_long(workers_module, monkeypatch):
+    started = []
+
+    class RecordingPopen(subprocess.Popen):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            started.append(self)
+
+    monkeypatch.setattr(workers_module.subprocess, "Popen", RecordingPopen)
+    with pytest.raises(subprocess.TimeoutExpired):
+        workers_module.launch(2, TINY, timeout=1)  # importing TensorFlow alone takes longer
+    assert len(started) == 2
+    assert all(process.returncode is not None and gone(process.pid) for process in started)
+
+
+def test_benchmark_quick_mode_prints_its_table():
+    done = subprocess.run([sys.executable, str(BENCHMARK), "--quick"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    out = done.stdout
+    assert "model: tiny random BERT (--quick)" in out and "vs plain Keras" in out
+    rows = [line for line in out.splitlines() if line.startswith(("Keras", "PyTorch"))]
+    assert [row.split("  ")[0] for row in rows] == [
+        "Keras, plain", "Keras, XLA (jit_compile=True)", "Keras, mixed_bfloat16", "Keras, XLA + mixed_bfloat16",
+        "PyTorch, plain loop (eager)"]
+    assert rows[0].split()[-2] == "1.00x"  # every figure is a ratio to the first row
