@@ -540,7 +540,8 @@ def check_f1_from_confusion(fn: Callable) -> None:
     """Check ``f1_from_confusion(matrix)``: the F1 score of the positive class (label 1) from a 2×2
     confusion matrix with one row per true label and one column per predicted label, as
     ``sklearn.metrics.confusion_matrix`` returns it (notebook 07)."""
-    matrices = [np.array(m) for m in ([[50, 10], [5, 35]], [[3, 7], [1, 9]], [[100, 0], [0, 100]], [[40, 20], [10, 30]])]
+    matrices = [np.array(m) for m in ([[50, 10], [5, 35]], [[3, 7], [1, 9]], [[100, 0], [0, 100]],
+                                      [[40, 20], [10, 30]])]
     cases = [((m,), _f1(m)) for m in matrices]
 
     def hint(args, got):
