@@ -81,3 +81,18 @@ def test_every_stand_in_has_a_model_card(hub_id):
     assert hub_id in card.splitlines()[0]
     for section in ["## How it was made", "## Measured quality", "## Limits"]:
         assert section in card
+
+
+def test_sentiment_stand_in_keeps_the_layer_names_a_fresh_kernel_creates():
+    """Keras names layers per session ("dropout_19") and the weights file keeps the names; a build after
+    another model once saved "dropout_38", and every load then warned about unused dropout layers."""
+    import h5py
+    import tensorflow as tf
+    from transformers import TFAutoModelForSequenceClassification
+
+    folder = CHECKPOINTS_DIR / "sentiment-minilm-reviews"
+    with h5py.File(folder / "tf_model.h5", "r") as weights:
+        saved = set(weights) - {"top_level_model_weights"}
+    tf.keras.backend.clear_session()  # as in a fresh kernel
+    fresh = {layer.name for layer in TFAutoModelForSequenceClassification.from_pretrained(folder).layers}
+    assert saved == fresh

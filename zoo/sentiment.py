@@ -20,6 +20,7 @@ EPOCHS, BATCH_SIZE, LEARNING_RATE = 3, 32, 8e-5
 
 
 def build(out_dir: Path) -> None:
+    import tensorflow as tf
     from datasets import load_dataset
     from transformers import (
         AutoTokenizer,
@@ -27,6 +28,10 @@ def build(out_dir: Path) -> None:
         create_optimizer,
     )
 
+    # Keras numbers layers per session and the saved file keeps the names ("dropout_19"). Start from a
+    # clean session so they match what a fresh notebook kernel creates, whatever was built before;
+    # otherwise loading warns about unused and newly initialized dropout layers.
+    tf.keras.backend.clear_session()
     seed_everything(deterministic=True)  # same weights on every build
     tokenizer = AutoTokenizer.from_pretrained(BASE)
     reviews = load_dataset("csv", data_files=review_files())
