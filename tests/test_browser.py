@@ -12,7 +12,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import nbformat
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
+from ports import free_port, listening  # tests/ports.py
 
 from utils import REPO_ROOT
 
@@ -34,17 +34,6 @@ RUN_ALL_TIMEOUT_MS = 180_000
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium not found; install it (Debian: apt-get install chromium) for the browser test"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def port_is_free(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
 @pytest.fixture
@@ -78,7 +67,7 @@ def jupyterlab(tmp_path):
     finally:
         os.killpg(server.pid, signal.SIGTERM)  # the server and the kernels it started
         server.wait(timeout=30)
-        assert port_is_free(port), "JupyterLab's port is still open after the test"
+        assert not listening(port), "JupyterLab's port is still open after the test"
 
 
 def wait_until_answering(url: str, server: subprocess.Popen, timeout: float = 60) -> None:

@@ -6,12 +6,12 @@ not depend on notebook 07 having been run.
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
+from ports import free_port, listening, port_is_free  # tests/ports.py
 
 from utils import REPO_ROOT
 from utils.hub import CHECKPOINTS_DIR
@@ -19,30 +19,6 @@ from utils.hub import CHECKPOINTS_DIR
 SPACE_DIR = REPO_ROOT / "spaces" / "reviews-sentiment"
 MODEL = CHECKPOINTS_DIR / "sentiment-minilm-reviews"
 START_TIMEOUT = 180  # seconds: importing TensorFlow and loading the model on a busy 2-core CPU
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def listening(port: int) -> bool:
-    """True when a server accepts connections on 127.0.0.1:port."""
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
-
-
-def port_is_free(port: int) -> bool:
-    """True when a new server could listen on the port (closed connections may linger in TIME_WAIT,
-    which servers ignore thanks to SO_REUSEADDR; a process still listening there is not ignored)."""
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-        return True
 
 
 def wait_until_free(port: int, timeout: float = 10) -> bool:

@@ -265,15 +265,8 @@ def check_classifier_head(fn: Callable, labels: Sequence[str]) -> None:
     """Check that ``fn()`` returns a sequence classifier with one output per label in ``labels``,
     and those label names in its config (notebook 06). It calls the model on its dummy inputs."""
     name = _name(fn, "your function")
-    try:
-        model = fn()
-    except NotImplementedError:
-        model = None
-    except Exception as error:  # the learner's bug, reported in one line
-        print(f"❌ {name} raised {type(error).__name__}: {error}")
-        return
-    if model is None:
-        print(_not_done(name))
+    model = _answer(fn, (), call=name, not_done=_not_done(name))
+    if model is _MISSING:
         return
     expected = dict(enumerate(labels))
     config = getattr(model, "config", None)
@@ -449,15 +442,8 @@ def check_short_reviews(fn: Callable) -> None:
     name = _name(fn, "short_reviews")
     for max_words in (2, 5):
         call = f"{name}(dataset, {max_words})"
-        try:
-            got = fn(dataset, max_words)
-        except NotImplementedError:
-            got = None
-        except Exception as error:  # the learner's bug, reported in one line
-            print(f"❌ {call} raised {type(error).__name__}: {error}")
-            return
-        if got is None:
-            print(_not_done(name))
+        got = _answer(fn, (dataset, max_words), call=call, not_done=_not_done(name))
+        if got is _MISSING:
             return
         expected = [text for text in texts if len(text.split()) <= max_words]
         if not hasattr(got, "column_names"):
@@ -486,15 +472,8 @@ def check_dataset_card(fn: Callable) -> None:
     whose metadata gives language ``en``, licence ``cc-by-4.0``, task ``text-classification`` and
     size ``1K<n<10K``, and whose text has a section on limitations (notebook 08)."""
     name = _name(fn, "make_dataset_card")
-    try:
-        card = fn()
-    except NotImplementedError:
-        card = None
-    except Exception as error:  # the learner's bug, reported in one line
-        print(f"❌ {name}() raised {type(error).__name__}: {error}")
-        return
-    if card is None:
-        print(_not_done(name))
+    card = _answer(fn, (), call=f"{name}()", not_done=_not_done(name))
+    if card is _MISSING:
         return
     if type(card).__name__ != "DatasetCard":
         print(f"❌ {name}(): expected a DatasetCard, got a {type(card).__name__}.\n"
@@ -566,15 +545,8 @@ def check_frozen_encoder(fn: Callable, model) -> None:
     """Check that ``fn(model)`` returns the classifier with its encoder frozen: only the weights of
     the classification head (names containing ``classifier``) left trainable (notebook 07)."""
     name = _name(fn, "your function")
-    try:
-        model = fn(model)
-    except NotImplementedError:
-        model = None
-    except Exception as error:  # the learner's bug, reported in one line
-        print(f"❌ {name} raised {type(error).__name__}: {error}")
-        return
-    if model is None:
-        print(_not_done(name) + " (It must return the model.)")
+    model = _answer(fn, (model,), call=name, not_done=_not_done(name) + " (It must return the model.)")
+    if model is _MISSING:
         return
     if not hasattr(model, "trainable_weights"):
         print(f"❌ {name}: expected the Keras model back, got {type(model).__name__}")
@@ -628,15 +600,8 @@ def check_tf_config(fn: Callable) -> None:
         call = f"{name}({hosts!r}, {port}, {index})"
         expected = {"cluster": {"worker": [f"{host}:{port}" for host in hosts]},
                     "task": {"type": "worker", "index": index}}
-        try:
-            got = fn(hosts, port, index)
-        except NotImplementedError:
-            got = None
-        except Exception as error:  # the learner's bug, reported in one line
-            print(f"❌ {call} raised {type(error).__name__}: {error}")
-            return
-        if got is None:
-            print(_not_done(name))
+        got = _answer(fn, (hosts, port, index), call=call, not_done=_not_done(name))
+        if got is _MISSING:
             return
         try:
             got = json.loads(got) if isinstance(got, str) else json.loads(json.dumps(got))
@@ -674,6 +639,24 @@ def check_replica_loss(fn: Callable) -> None:
 
 class _NotDone(Exception):
     """The learner's function is still a stub."""
+
+
+_MISSING = object()  # what _answer returns when it has already said why there is no answer
+
+
+def _answer(fn: Callable, args: tuple, call: str, not_done: str):
+    """The learner's answer ``fn(*args)``, or ``_MISSING`` after printing ⏳ (not done) or ❌ (it raised)."""
+    try:
+        got = fn(*args)
+    except NotImplementedError:
+        got = None
+    except Exception as error:  # the learner's bug, reported in one line
+        print(f"❌ {call} raised {type(error).__name__}: {error}")
+        return _MISSING
+    if got is None:
+        print(not_done)
+        return _MISSING
+    return got
 
 
 def _call(fn: Callable, args: tuple):
