@@ -1,6 +1,6 @@
-"""Notebook 09's helpers outside the notebook: the multi-worker script and the throughput benchmark.
+"""Notebook 09's helper outside the notebook: the multi-worker training script.
 
-Both start real processes (TensorFlow workers on 127.0.0.1), with tiny settings so they stay quick,
+It starts real processes (TensorFlow workers on 127.0.0.1), with tiny settings so they stay quick,
 and check that nothing is left behind: no worker process, no listening port.
 """
 
@@ -16,7 +16,6 @@ import pytest
 from utils import REPO_ROOT
 
 SCRIPT = REPO_ROOT / "scripts" / "multi_worker_train.py"
-BENCHMARK = REPO_ROOT / "benchmarks" / "finetune_throughput.py"
 TINY = ["--examples=16", "--max-length=16", "--batch-size=8", "--layers=1"]
 
 
@@ -82,16 +81,3 @@ def test_the_launcher_stops_workers_that_run_too_long(workers_module, monkeypatc
         workers_module.launch(2, TINY, timeout=1)  # importing TensorFlow alone takes longer
     assert len(started) == 2
     assert all(process.returncode is not None and gone(process.pid) for process in started)
-
-
-def test_benchmark_quick_mode_prints_its_table():
-    done = subprocess.run([sys.executable, str(BENCHMARK), "--quick"], cwd=REPO_ROOT,
-                          capture_output=True, text=True, timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    out = done.stdout
-    assert "model: tiny random BERT (--quick)" in out and "vs plain Keras" in out
-    rows = [line for line in out.splitlines() if line.startswith(("Keras", "PyTorch"))]
-    assert [row.split("  ")[0] for row in rows] == [
-        "Keras, plain", "Keras, XLA (jit_compile=True)", "Keras, mixed_bfloat16", "Keras, XLA + mixed_bfloat16",
-        "PyTorch, plain loop (eager)"]
-    assert rows[0].split()[-2] == "1.00x"  # every figure is a ratio to the first row

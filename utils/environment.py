@@ -43,6 +43,7 @@ def quiet_start() -> None:
     _quiet_transformers()
     _let_pipelines_load_tf_models()
     _let_tf_models_read_pytorch_safetensors()
+    _let_fit_move_on_between_epochs()
 
 
 def _set_environment_variables() -> None:
@@ -178,3 +179,30 @@ def banner() -> str:
     )
     python = ".".join(platform.python_version_tuple()[:2])
     return f"Python {python}, {versions}\n{device}; {mode}"
+
+
+def _let_fit_move_on_between_epochs() -> None:
+    """Switch off tf.data's autotuning in `prepare_tf_dataset`, which made `fit` stall between epochs.
+
+    Keras starts a new iterator over the training set at every epoch. With TensorFlow 2.20, destroying
+    the old one can wait, idle, for its autotuning thread to wake up: notebook 07's `fit` sat still for
+    about 35 s after its first epoch (`benchmarks/README.md`). The batches come from memory, so there is
+    nothing to tune, and the batches themselves are the same. Outside this project, call
+    `dataset.with_options(options)` with `options.autotune.enabled = False`.
+    """
+    from transformers.modeling_tf_utils import TFPreTrainedModel
+
+    original = TFPreTrainedModel.prepare_tf_dataset
+    if getattr(original, "autotune_off", False):
+        return
+
+    @functools.wraps(original)
+    def prepare_tf_dataset(self, *args, **kwargs):
+        import tensorflow as tf
+
+        options = tf.data.Options()
+        options.autotune.enabled = False
+        return original(self, *args, **kwargs).with_options(options)
+
+    prepare_tf_dataset.autotune_off = True
+    TFPreTrainedModel.prepare_tf_dataset = prepare_tf_dataset
