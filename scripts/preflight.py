@@ -64,7 +64,7 @@ def check_checkpoints() -> str | None:
 
     stale = [folder for folder, recipe in RECIPES.items() if not is_up_to_date(recipe, CHECKPOINTS_DIR / folder)]
     if stale:
-        return f"offline checkpoints missing or stale: {', '.join(stale)}; run `make prepare` (about 4 minutes)"
+        return f"offline checkpoints missing or stale: {', '.join(stale)}; run `make prepare` (about 3 minutes)"
     return None
 
 
