@@ -7,11 +7,11 @@ and check that nothing is left behind: no worker process, no listening port.
 import importlib.util
 import json
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
+from ports import port_is_free  # tests/ports.py
 
 from utils import REPO_ROOT
 
@@ -35,23 +35,11 @@ def gone(pid: int) -> bool:
     return False
 
 
-def port_is_free(address: str) -> bool:
-    host, port = address.split(":")
-    with socket.socket() as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # TIME_WAIT leftovers are not listeners
-        try:
-            sock.bind((host, int(port)))
-            sock.listen()
-        except OSError:
-            return False
-    return True
-
-
 def test_tf_config_names_the_cluster_and_the_task(workers_module):
     config = workers_module.tf_config(["127.0.0.1:1", "127.0.0.1:2"], 1)
     assert config == {"cluster": {"worker": ["127.0.0.1:1", "127.0.0.1:2"]}, "task": {"type": "worker", "index": 1}}
     ports = workers_module.free_ports(3)
-    assert len(set(ports)) == 3 and all(port_is_free(f"127.0.0.1:{port}") for port in ports)
+    assert len(set(ports)) == 3 and all(port_is_free(port) for port in ports)
 
 
 def test_two_workers_train_in_sync_and_leave_nothing_behind():
@@ -65,7 +53,7 @@ def test_two_workers_train_in_sync_and_leave_nothing_behind():
     assert len({r["loss"] for r in results}) == 1
     for result in results:
         assert gone(result["pid"]), f"worker {result['worker']} is still running"
-        assert port_is_free(result["address"]), f"{result['address']} is still taken"
+        assert port_is_free(int(result["address"].rsplit(":", 1)[1])), f"{result['address']} is still taken"
 
 
 def test_the_launcher_stops_workers_that_run_too_long(workers_module, monkeypatch):
