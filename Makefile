@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # Offline unless the learner asks for the Hub (TUTORIAL_USE_HUB=1; see README, "Offline or Hub").
 export HF_HUB_OFFLINE ?= $(if $(filter 1 true yes on,$(TUTORIAL_USE_HUB)),0,1)
 
-.PHONY: lab test check prepare notebooks wheelhouse clean
+.PHONY: lab test variants check prepare notebooks wheelhouse clean
 
 # Containers often run as root, which Jupyter refuses by default.
 lab: prepare
@@ -17,6 +17,11 @@ lab: prepare
 # The tests always run offline, whatever the shell says.
 test: prepare
 	env -u TUTORIAL_USE_HUB HF_HUB_OFFLINE=1 $(BIN)/python -m pytest
+
+# Re-run every notebook as other machines would: one core, other CPU kernels, a busy CPU (for maintainers
+# and CI; about 10 minutes a variant). VARIANTS="one-core onednn-off" for some; see scripts/nbval_variants.py.
+variants: prepare
+	env -u TUTORIAL_USE_HUB HF_HUB_OFFLINE=1 $(BIN)/python scripts/nbval_variants.py $(VARIANTS)
 
 # Is this machine ready for a workshop? Looks only, changes nothing; under a minute (docs/workshop.md).
 check:
