@@ -47,11 +47,11 @@ def busy_cores(enabled: bool):
             spinner.wait()
 
 
-def run_variant(name: str, pytest_args: list[str]) -> tuple[bool, float]:
+def run_variant(name: str, pytest_args: list[str], paths: tuple[str, ...] = ("notebooks",)) -> tuple[bool, float]:
     _, extra_env, cpus = VARIANTS[name]
     env = {**os.environ, **extra_env, "HF_HUB_OFFLINE": "1"}
     env.pop("TUTORIAL_USE_HUB", None)  # the committed outputs are the offline ones
-    command = [sys.executable, "-m", "pytest", "notebooks", "-q", "-p", "no:cacheprovider", *pytest_args]
+    command = [sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider", *pytest_args]
     pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None  # the kernels inherit the affinity
     started = time.perf_counter()
     with busy_cores(name == "under-load"):

@@ -1,0 +1,47 @@
+"""scripts/nbval_variants.py runs nbval as other machines would: here, on a one-cell notebook that prints
+what its kernel sees (CPUs it may use, the oneDNN switch), so each variant must change what the kernel sees."""
+
+import os
+import sys
+
+import nbformat
+import pytest
+
+from utils import REPO_ROOT
+
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+import nbval_variants  # noqa: E402
+
+PROBE = 'import os\nprint(len(os.sched_getaffinity(0)), os.environ.get("TF_ENABLE_ONEDNN_OPTS"))'
+
+
+def probe_notebook(tmp_path, committed_output: str) -> str:
+    cell = nbformat.v4.new_code_cell(PROBE, execution_count=1)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=committed_output + "\n")]
+    path = tmp_path / "probe.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell]), path)
+    return str(path)
+
+
+def passes(variant: str, notebook: str) -> bool:
+    passed, _ = nbval_variants.run_variant(variant, ["--nbval", "--nbval-current-env"], paths=(notebook,))
+    return passed
+
+
+@pytest.mark.skipif(len(os.sched_getaffinity(0)) < 2, reason="needs a machine with two cores or more")
+def test_one_core_variant_gives_the_kernel_one_cpu(tmp_path):
+    one_cpu = probe_notebook(tmp_path, "1 None")
+    assert passes("one-core", one_cpu)
+    assert not passes("default", one_cpu)
+
+
+def test_onednn_off_variant_reaches_the_kernel(tmp_path):
+    notebook = probe_notebook(tmp_path, f"{len(os.sched_getaffinity(0))} 0")
+    assert passes("onednn-off", notebook)
+    assert not passes("avx2", notebook)
+
+
+def test_unknown_variant_is_refused_with_the_choices(capsys):
+    assert nbval_variants.main(["two-cores"]) == 2
+    message = capsys.readouterr().err
+    assert "two-cores" in message and "one-core" in message and "under-load" in message
