@@ -154,6 +154,24 @@ def test_weights_are_pytorch_format_safetensors(hub):
             assert archive.metadata().get("format") == "pt"
 
 
+def test_processes_of_these_tests_can_reach_loopback_only(hub, hub_env):
+    result = run_python(f"""
+        import socket
+        import urllib.request
+
+        print(urllib.request.urlopen("{hub.url}/api/models/gpt2").status)
+        for address in [("10.255.255.1", 80), ("2001:db8::1", 443)]:  # addresses, so no DNS lookup either
+            try:
+                socket.create_connection(address, timeout=1)
+            except ConnectionRefusedError as error:
+                print(error)
+    """, hub_env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["200", "the tests allow loopback connections only, not 10.255.255.1:80",
+                                          "the tests allow loopback connections only, not 2001:db8::1:443"]
+    assert Path(hub_env["BLOCKED_CONNECTIONS_LOG"]).read_text() == "10.255.255.1:80\n2001:db8::1:443\n"
+
+
 # --- What a learner runs -----------------------------------------------------------------------------------------
 
 ARTICLE = """
