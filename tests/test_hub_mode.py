@@ -95,9 +95,12 @@ def downloaded(hub: FakeHub) -> set[str]:
 
 # --- The protocol: what huggingface_hub relies on -------------------------------------------------------------
 
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never through a proxy
+
+
 def fetch(url: str, method: str = "GET"):
     try:
-        with urllib.request.urlopen(urllib.request.Request(url, method=method)) as response:
+        with DIRECT.open(urllib.request.Request(url, method=method)) as response:
             return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers, error.read()
