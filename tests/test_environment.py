@@ -25,6 +25,55 @@ def test_noise_filter_drops_only_known_noise():
     assert keep(record("Some weights of TFBertForSequenceClassification were not initialized"))
 
 
+def test_noise_filter_drops_the_pytorch_load_notices_only_when_they_say_nothing():
+    keep = environment._DropNoise().filter
+    record = lambda message: logging.LogRecord("transformers", logging.WARNING, "", 0, message, None, None)  # noqa: E731
+    unused = ("Some weights of the PyTorch model were not used when initializing the TF 2.0 model TFBertModel: {}"
+              "\n- This IS expected")
+    assert not keep(record(unused.format(['embeddings.position_ids'])))
+    assert not keep(record(unused.format(['bert.embeddings.position_ids'])))
+    assert keep(record(unused.format(['embeddings.position_ids', 'cls.predictions.bias'])))  # a real unused head
+    assert not keep(record("All the weights of TFBertModel were initialized from the PyTorch model.\nIf your task"))
+    assert not keep(record("All PyTorch model weights were used when initializing TFBertModel.\n"))
+    assert keep(record("Some weights or buffers of the TF 2.0 model TFBertForSequenceClassification were not "
+                       "initialized from the PyTorch model and are newly initialized: ['classifier.weight']"))
+
+
+def test_pytorch_weights_load_quietly_but_a_new_head_is_still_announced():
+    """What the loader really says, through the filter: Hub repositories hold PyTorch weights (notebook 06 teaches
+    the "newly initialized" warning, which must stay)."""
+    from transformers import TFAutoModel, TFAutoModelForSequenceClassification
+    from transformers.utils import logging as hf_logging
+
+    from zoo.minilm import source_dir
+
+    class Recorder(logging.Handler):
+        def __init__(self, *filters):
+            super().__init__()
+            for log_filter in filters:
+                self.addFilter(log_filter)
+            self.messages = []
+
+        def emit(self, record):
+            self.messages.append(record.getMessage())
+
+    said, kept = Recorder(), Recorder(environment._DropNoise())
+    for handler in said, kept:
+        hf_logging.get_logger().addHandler(handler)
+    try:
+        TFAutoModel.from_pretrained(source_dir())  # its model.safetensors holds embeddings.position_ids
+        assert kept.messages == []
+        TFAutoModelForSequenceClassification.from_pretrained(source_dir(), num_labels=2)
+    finally:
+        for handler in said, kept:
+            hf_logging.get_logger().removeHandler(handler)
+    assert any("were not used" in message and "['embeddings.position_ids']" in message for message in said.messages)
+    assert any(message.startswith("All the weights of TFBertModel") for message in said.messages)
+    [message] = kept.messages
+    assert message.startswith("Some weights or buffers of the TF 2.0 model TFBertForSequenceClassification were "
+                              "not initialized from the PyTorch model and are newly initialized: ['classifier.")
+
+
 def test_tf_classes_read_pytorch_safetensors(tmp_path):
     """transformers#40028: what every Hub repository holds (model.safetensors) must load into TF."""
     import shutil

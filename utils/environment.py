@@ -11,6 +11,7 @@ import logging
 import os
 import platform
 import random
+import re
 import sys
 from importlib.metadata import version
 
@@ -25,7 +26,16 @@ _TRANSFORMERS_NOISE = (
     "All model checkpoint layers were used",  # printed on every successful TF load
     "All the layers of ",  # idem, second half of the same notice
     "Device set to use",  # pipelines say it even for TF models, where it means nothing
+    # Hub mode: TF classes load the repositories' PyTorch model.safetensors, and say the same as above in other words.
+    "All PyTorch model weights were used",
+    "All the weights of ",
+    "No model was supplied, defaulted to",  # pipeline(task) with no model; notebook 05 shows each task's default
 )
+# PyTorch checkpoints saved by older transformers versions (all-MiniLM-L6-v2's, on the Hub) hold `position_ids`,
+# a buffer of 0, 1, 2, ... that TF models compute instead. A notice listing only such buffers says nothing; one
+# that lists real weights (an unused task head) is kept.
+_UNUSED_PYTORCH_WEIGHTS = re.compile(
+    r"Some weights of the PyTorch model were not used when initializing the TF 2\.0 model \w+: \[([^\]]*)\]")
 
 
 def setup(seed: int = SEED) -> None:
@@ -73,7 +83,13 @@ def _check_keras_version() -> None:
 
 class _DropNoise(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith(_TRANSFORMERS_NOISE)
+        message = record.getMessage()
+        return not (message.startswith(_TRANSFORMERS_NOISE) or _only_position_ids_unused(message))
+
+
+def _only_position_ids_unused(message: str) -> bool:
+    unused = _UNUSED_PYTORCH_WEIGHTS.match(message)
+    return unused is not None and all(name.strip(" '").endswith("position_ids") for name in unused[1].split(","))
 
 
 def _quiet_transformers() -> None:
