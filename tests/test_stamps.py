@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+import types
 
 import nbformat
 
@@ -62,3 +63,18 @@ def test_the_colab_cell_does_nothing_outside_colab(tmp_path, monkeypatch, capsys
     exec(compile(colab_cell, "colab_cell", "exec"), {})
     assert calls == [] and list(tmp_path.iterdir()) == [] and capsys.readouterr().out == ""
     assert REPO_URL in colab_cell
+
+
+def test_in_colab_the_cell_puts_the_course_on_the_path_and_installs_only_what_is_missing(tmp_path, monkeypatch, capsys):
+    notebook = nbformat.read(REPO_ROOT / "notebooks" / "01_attention_by_hand.ipynb", as_version=4)
+    colab_cell = next(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a))  # no git clone, no pip
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.chdir(tmp_path)  # Colab's /content, where an earlier run cloned the course
+    course = tmp_path / REPO_URL.rsplit("/", 1)[-1]
+    course.symlink_to(REPO_ROOT)
+    exec(compile(colab_cell, "colab_cell", "exec"), {})
+    assert calls == [] and sys.path[0] == str(course)
+    assert capsys.readouterr().out == "Colab is ready for this course.\n"  # this virtualenv has every pin
