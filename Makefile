@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 # Offline unless the learner asks for the Hub (TUTORIAL_USE_HUB=1; see README, "Offline or Hub").
 export HF_HUB_OFFLINE ?= $(if $(filter 1 true yes on,$(TUTORIAL_USE_HUB)),0,1)
 
-.PHONY: lab test check prepare notebooks wheelhouse clean
+.PHONY: lab test check prepare notebooks wheelhouse clean colab-check
 
 # Containers often run as root, which Jupyter refuses by default.
 lab: prepare
@@ -46,6 +46,22 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	mkdir -p $(VENV)/share/jupyter/lab/settings
 	echo '{"@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": false}}' \
 	    > $(VENV)/share/jupyter/lab/settings/overrides.json
+	touch $@
+
+# The Colab path, run as a learner runs it, in a Colab-like virtualenv (for maintainers, not part of `make test`):
+# notebook 00 twice (first run, restart, second run), then 05. The virtualenv is built once (Python 3.13 with
+# Colab's versions from scripts/colab/runtime.txt, ~5 GB, gitignored) and reset to those versions at every check.
+COLAB_VENV   := .colab-venv
+COLAB_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python) python3.13)
+colab-check: $(COLAB_VENV)/.built
+	$(COLAB_VENV)/bin/python scripts/colab_check.py
+
+$(COLAB_VENV)/.built: scripts/colab/runtime.txt
+	rm -rf $(COLAB_VENV)
+	$(COLAB_PYTHON) -m venv $(COLAB_VENV)
+	@echo "Building $(COLAB_VENV) with Colab's versions (the first time: ~5 GB of downloads, as Colab's torch has CUDA) ..."
+	$(COLAB_VENV)/bin/python -m pip install -q -r scripts/colab/runtime.txt
+	$(COLAB_VENV)/bin/python scripts/colab_check.py --record
 	touch $@
 
 # Every package file for this platform and Python, for a room without internet (docs/workshop.md).
