@@ -82,6 +82,7 @@ def learner_environment(home: Path) -> None:
         GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0=f"url.file://{REPO_ROOT}.insteadOf", GIT_CONFIG_VALUE_0=REPO_URL
     )
     os.environ.pop("TUTORIAL_USE_HUB", None)
+    os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # ipykernel's debugger on Python 3.13: a note per kernel
 
 
 def run(name: str, content: Path, label: str) -> tuple[bool, list[float], nbformat.NotebookNode]:
@@ -108,10 +109,15 @@ def run(name: str, content: Path, label: str) -> tuple[bool, list[float], nbform
             except CellExecutionError as error:
                 raise SystemExit(f"[colab-check] FAILED: {label}: {name} cell {index}:\n{error}") from None
             times.append(time.perf_counter() - started)
-    print(
-        f"[colab-check] {label}: {len(times)} cells, no errors, {sum(times):.0f} s"
-        + (", then the runtime restarted" if restarted else "")
-    )
+    ran = f"{len(times)} of {len(notebook.cells)} cells, no errors, {sum(times):.0f} s"
+    print(f"[colab-check] {label}: {ran}" + (", then the runtime restarted" if restarted else ""))
+    slow = [f"cell {i} {seconds:.0f} s" for i, seconds in enumerate(times) if seconds >= 20]
+    if slow:
+        print(f"[colab-check]     slowest: {', '.join(slow)}")
+    for cell in notebook.cells:  # the stand-ins built on first use, with their times
+        for line in text_of(cell).splitlines():
+            if line.startswith("Building the offline stand-in"):
+                print(f"[colab-check]     {line}")
     return restarted, times, notebook
 
 

