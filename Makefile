@@ -78,4 +78,4 @@ wheelhouse:
 	$(PYTHON) -m pip download -q -d wheelhouse --find-links wheelhouse pip setuptools wheel -r requirements.txt
 
 clean:
-	rm -rf $(VENV) checkpoints
+	rm -rf $(VENV) checkpoints .cache

@@ -6,11 +6,14 @@ exit code 139). This test puts that triton on the path of a fresh interpreter an
 notebook does: setup(), a TF model load and a pipeline.
 """
 
+import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 import textwrap
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 import pytest
 
@@ -21,8 +24,20 @@ TRITON = "triton==3.7.1"  # what torch 2.13.0 from PyPI requires on Linux x86-64
 CACHE = REPO_ROOT / ".cache" / f"{TRITON.replace('==', '-')}-py{sys.version_info[0]}{sys.version_info[1]}"
 
 
+def installed_triton() -> Path | None:
+    """The folder holding the venv's own triton when it is that version (PyPI's torch brought it)."""
+    try:
+        if version("triton") == TRITON.split("==")[1]:
+            return Path(importlib.util.find_spec("triton").origin).parents[1]
+    except PackageNotFoundError:
+        pass
+    return None
+
+
 @pytest.fixture(scope="module")
 def triton_dir():
+    if installed_triton():
+        return installed_triton()
     if not (CACHE / "triton").is_dir():
         partial = CACHE.with_name(CACHE.name + ".partial")  # renamed when complete: no half-installed cache
         shutil.rmtree(partial, ignore_errors=True)
