@@ -83,6 +83,7 @@ def learner_environment(home: Path) -> None:
     )
     os.environ.pop("TUTORIAL_USE_HUB", None)
     os.environ["PYDEVD_DISABLE_FILE_VALIDATION"] = "1"  # ipykernel's debugger on Python 3.13: a note per kernel
+    os.environ["PIP_NO_CACHE_DIR"] = "1"  # a Colab runtime starts with no pip cache: the first cell downloads it all
 
 
 def run(name: str, content: Path, label: str) -> tuple[bool, list[float], nbformat.NotebookNode]:
