@@ -81,3 +81,14 @@ def test_missing_stand_in_says_how_to_build_it(monkeypatch, tmp_path):
     monkeypatch.setattr(hub, "CHECKPOINTS_DIR", not_a_folder)
     with pytest.raises(FileNotFoundError, match=r"could not be built here: .+\nRun `make prepare`.*TUTORIAL_USE_HUB=1"):
         hub.checkpoint("bert-base-uncased")
+
+
+def test_a_folder_of_the_learners_in_the_way_is_left_alone(monkeypatch, tmp_path):
+    monkeypatch.delenv(hub.HUB_SWITCH, raising=False)
+    monkeypatch.setattr(hub, "CHECKPOINTS_DIR", tmp_path)
+    mine = tmp_path / "all-MiniLM-L6-v2" / "my_notes.txt"
+    mine.parent.mkdir()
+    mine.write_text("a learner's work")
+    with pytest.raises(FileNotFoundError, match=r"not built by `make prepare`, so it is left alone"):
+        hub.checkpoint("bert-base-uncased")
+    assert [p.name for p in mine.parent.iterdir()] == ["my_notes.txt"] and mine.read_text() == "a learner's work"
