@@ -78,3 +78,22 @@ def test_in_colab_the_cell_puts_the_course_on_the_path_and_installs_only_what_is
     exec(compile(colab_cell, "colab_cell", "exec"), {})
     assert calls == [] and sys.path[0] == str(course)
     assert capsys.readouterr().out == "Colab is ready for this course.\n"  # this virtualenv has every pin
+
+
+def test_a_fork_sets_its_address_in_one_place_and_restamps(tmp_path):
+    root = copy_of_the_series(tmp_path)
+    for part in ["scripts", "utils"]:
+        shutil.copytree(REPO_ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    fork = "https://github.com/a-teacher/transformers-tf-course-2027"
+    init = root / "utils" / "__init__.py"
+    init.write_text(init.read_text().replace(REPO_URL, fork))
+    stamp_script = root / "scripts" / "stamp_notebooks.py"  # the fork's copy, which reads the fork's utils
+    done = subprocess.run([sys.executable, str(stamp_script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        text = path.read_text()
+        assert REPO_URL not in text, path.name
+        cells = nbformat.reads(text, as_version=4).cells
+        header, colab_cell = cells[0].source, next(c.source for c in cells if c.cell_type == "code")
+        assert f"github/a-teacher/transformers-tf-course-2027/blob/main/notebooks/{path.name})" in header
+        assert f'REPO = "{fork}"' in colab_cell
