@@ -55,10 +55,11 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 # The Colab path, run as a learner runs it, in a Colab-like virtualenv (for maintainers, not part of `make test`):
 # notebook 00 twice (first run, restart, second run), then 05. The virtualenv is built once (Python 3.13 with
 # Colab's versions from scripts/colab/runtime.txt, ~5 GB, gitignored) and reset to those versions at every check.
+# COLAB_CHECK_ARGS="--imported transformers" checks the restart path instead (00 only).
 COLAB_VENV   := .colab-venv
 COLAB_PYTHON ?= $(firstword $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python) python3.13)
 colab-check: $(COLAB_VENV)/.built
-	$(COLAB_VENV)/bin/python scripts/colab_check.py
+	$(COLAB_VENV)/bin/python scripts/colab_check.py $(COLAB_CHECK_ARGS)
 
 $(COLAB_VENV)/.built: scripts/colab/runtime.txt
 	rm -rf $(COLAB_VENV)

@@ -10,6 +10,8 @@ that plays /content:
    installs what Colab lacks. If that cell restarts the runtime, the kernel ends there, as on Colab;
 2. restarts (a new kernel) and runs 00 again, top to bottom;
 3. runs notebook 05 in a new kernel (it builds the stand-ins it needs on first use).
+With `--imported transformers` a module is imported before the first cell, as by a learner who used it
+first: that cell must then restart the runtime (the restart path); 00 only.
 
 Every cell must finish without an error. It prints the first cell's time and output, each pass's time,
 and the packages the first cell changed. Too slow for `make test` (a first build downloads ~5 GB, as
@@ -71,11 +73,13 @@ def reset_to_colab() -> dict[str, str]:
     return colab
 
 
-def learner_environment(home: Path) -> None:
+def learner_environment(home: Path, imported: str | None) -> None:
     """What every kernel of the check inherits: google.colab imported at start, the clone served from here."""
     startup = home / "ipython" / "profile_default" / "startup"
     startup.mkdir(parents=True)
     (startup / "00-colab.py").write_text("import google.colab  # as Colab's kernel does at start\n")
+    if imported:  # the first run only: a restarted runtime starts clean
+        (startup / "01-learner.py").write_text(f"import {imported}  # used before the first cell\n")
     os.environ["IPYTHONDIR"] = str(home / "ipython")
     # git's own URL rewrite (like `git config url.<local>.insteadOf <REPO_URL>`), set for these processes only.
     os.environ.update(
@@ -133,6 +137,12 @@ def text_of(cell: nbformat.NotebookNode) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--record", action="store_true", help="record this virtualenv's versions as Colab's, and stop")
+    parser.add_argument(
+        "--imported",
+        metavar="MODULE",
+        help="the restart path: MODULE (e.g. transformers) is imported before the first cell, which must then "
+        "restart the runtime; runs 00 only",
+    )
     args = parser.parse_args()
     install_stand_in()
     if args.record:
@@ -151,16 +161,20 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="colab-check-") as home:
         content = Path(home) / "content"
         content.mkdir()
-        learner_environment(Path(home))
+        learner_environment(Path(home), args.imported)
         restarted, times, first = run("00_start_here.ipynb", content, "first run")
         cell = first_code_cell(first)
+        (Path(home) / "ipython" / "profile_default" / "startup" / "01-learner.py").unlink(missing_ok=True)
+        if args.imported and not restarted:
+            raise SystemExit(f"[colab-check] FAILED: {args.imported} was imported, yet the first cell did not restart")
         if not restarted:
             print("[colab-check] the first cell did not restart the runtime; restarting anyway, as a learner may")
         _, times_again, second = run("00_start_here.ipynb", content, "second run, after the restart")
         changed = {
             name: (colab.get(name, "-"), version) for name, version in versions().items() if colab.get(name) != version
         }
-        run("05_pipelines.ipynb", content, "05 in a new kernel")
+        if not args.imported:
+            run("05_pipelines.ipynb", content, "05 in a new kernel")
     print(
         f"[colab-check] first cell, first run: {times[cell]:.0f} s; its output:\n{text_of(first.cells[cell])}", end=""
     )
@@ -171,7 +185,7 @@ def main() -> int:
     print(f"[colab-check] packages the first cell changed ({len(changed)}):")
     for name, (old, new) in sorted(changed.items()):
         print(f"    {name}: {old} -> {new}")
-    print("[colab-check] passed: 00 (twice) and 05 ran without errors")
+    print("[colab-check] passed: 00 (twice)" + ("" if args.imported else " and 05") + " ran without errors")
     return 0
 
 
