@@ -82,8 +82,9 @@ def train(autotune: bool, quick: bool) -> str:
     model.compile(optimizer=optimizer, metrics=["accuracy"])
     clock = EpochClock()
     model.fit(train_set, validation_data=validation_set, epochs=epochs, callbacks=[clock], verbose=0)
-    epoch_seconds = [end - begin for begin, end in zip(clock.begins, clock.ends)]
-    idle_seconds = [begin - end for end, begin in zip(clock.ends, clock.begins[1:])]
+    # begins has one entry more than ends: the train end (on_train_end), which closes the last wait.
+    epoch_seconds = [end - begin for begin, end in zip(clock.begins[:-1], clock.ends, strict=True)]
+    idle_seconds = [begin - end for end, begin in zip(clock.ends, clock.begins[1:], strict=True)]
     return (f"epochs {' '.join(f'{s:5.1f}' for s in epoch_seconds)} s;  "
             f"idle after each {' '.join(f'{s:5.1f}' for s in idle_seconds)} s;  "
             f"fit {clock.begins[-1] - clock.begins[0]:5.1f} s")

@@ -64,7 +64,7 @@ def launch(workers: int, worker_args: list[str], timeout: float = 300) -> list[d
                 process.kill()
             process.wait()
     results = []
-    for index, (process, (stdout, stderr)) in enumerate(zip(processes, outputs)):
+    for index, (process, (stdout, stderr)) in enumerate(zip(processes, outputs, strict=True)):
         lines = [line for line in stdout.splitlines() if line.startswith(RESULT_PREFIX)]
         if process.returncode != 0 or not lines:
             raise RuntimeError(f"worker {index} failed (exit code {process.returncode}):\n{stderr[-3000:]}")

@@ -31,9 +31,10 @@ print(tuple(TFAutoModel.from_pretrained(name)(inputs).last_hidden_state.shape))
 
 
 def check_python() -> str | None:
-    if not (3, 9) <= sys.version_info[:2] <= (3, 13):
+    if not (3, 10) <= sys.version_info[:2] <= (3, 13):  # the same range as pyproject.toml and the Makefile
         found = sys.version.split()[0]
-        return f"Python {found}: TensorFlow 2.20 needs 3.9-3.13; install 3.11 and run `make PYTHON=python3.11 lab`"
+        return (f"Python {found}: the pinned packages (TensorFlow 2.20, torch 2.13) need 3.10-3.13; install one "
+                "(python.org, your package manager, or `pyenv install 3.12`) and run `make PYTHON=python3.12 lab`")
     return None
 
 

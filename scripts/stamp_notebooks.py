@@ -33,24 +33,22 @@ GLOSSARY = "../docs/glossary.md"
 GLOSSARY_LINK = re.compile(r"\[([^\]]+)\]\(" + re.escape(GLOSSARY) + r"#[^)]+\)")
 
 COLAB_CELL = f'''\
-# Colab only: fetch the course, install its pinned packages and prepare the offline models (about 10 minutes,
-# once per Colab session), then restart. Elsewhere this cell does nothing.
+# Colab only: fetch the course and install the few packages Colab lacks for it (about a minute, once per
+# session; utils/colab.py says what and why). Elsewhere this cell does nothing.
 import os
+import subprocess
 import sys
 
 REPO = "{REPO_URL}"
-COURSE = "/content/" + REPO.rsplit("/", 1)[-1]
-if "google.colab" in sys.modules and not os.path.exists(f"{{COURSE}}/.colab-ready"):
-    import subprocess
-
+if "google.colab" in sys.modules:
+    COURSE = os.path.abspath(REPO.rsplit("/", 1)[-1])  # Colab starts in /content
     if not os.path.isdir(COURSE):
-        subprocess.run(["git", "clone", "--depth=1", REPO, COURSE], check=True)
-    pip_install = [sys.executable, "-m", "pip", "install", "-q"]
-    subprocess.run([*pip_install, "-r", "requirements.txt", "-e", "."], cwd=COURSE, check=True)
-    subprocess.run([sys.executable, "-m", "zoo"], cwd=COURSE, check=True)
-    open(f"{{COURSE}}/.colab-ready", "w").close()
-    print("Installed. Colab restarts now to load the pinned versions: then run all cells again.")
-    os.kill(os.getpid(), 9)'''
+        subprocess.run(["git", "clone", "--quiet", "--depth=1", REPO, COURSE], check=True)
+    if COURSE not in sys.path:
+        sys.path.insert(0, COURSE)
+    from utils.colab import prepare
+
+    prepare()'''
 
 # Glossary terms whose forms in running text are not just "<term>" or "<term>s".
 TERM_FORMS = {

@@ -1,3 +1,5 @@
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -49,8 +51,44 @@ def test_hub_switch_off_values(monkeypatch, value):
     assert not hub.use_hub()
 
 
-def test_missing_stand_in_says_how_to_build_it(monkeypatch, tmp_path):
+def test_a_missing_stand_in_is_built_on_first_use_in_another_process(monkeypatch, tmp_path, capsys):
     monkeypatch.delenv(hub.HUB_SWITCH, raising=False)
     monkeypatch.setattr(hub, "CHECKPOINTS_DIR", tmp_path)
-    with pytest.raises(FileNotFoundError, match=r"make prepare.*TUTORIAL_USE_HUB=1"):
+    commands, run = [], subprocess.run
+
+    def run_and_record(command, **kwargs):
+        commands.append(command)
+        return run(command, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", run_and_record)
+    path = Path(hub.checkpoint("bert-base-uncased"))  # the MiniLM conversion: seconds, no training
+    assert path == tmp_path / "all-MiniLM-L6-v2"
+    assert (path / "config.json").is_file() and (path / "tf_model.h5").is_file()
+    assert [command[1:] for command in commands] == [["-m", "zoo", "--into", str(tmp_path), "all-MiniLM-L6-v2"]]
+    progress, note = capsys.readouterr().out.splitlines()
+    building = r"Building the offline stand-in all-MiniLM-L6-v2 \(first use only, about .+\) \.\.\. built in \d+ s\."
+    assert re.fullmatch(building, progress)
+    assert note.startswith("Offline:")
+    assert hub.checkpoint("sentence-transformers/all-MiniLM-L6-v2") == str(path)  # the same folder: no second build
+    assert len(commands) == 1 and "Building" not in capsys.readouterr().out
+
+
+def test_missing_stand_in_says_how_to_build_it(monkeypatch, tmp_path):
+    """When the build itself cannot work (here: the checkpoints folder is a file), the error says what to do."""
+    monkeypatch.delenv(hub.HUB_SWITCH, raising=False)
+    not_a_folder = tmp_path / "checkpoints"
+    not_a_folder.write_text("")
+    monkeypatch.setattr(hub, "CHECKPOINTS_DIR", not_a_folder)
+    with pytest.raises(FileNotFoundError, match=r"could not be built here: .+\nRun `make prepare`.*TUTORIAL_USE_HUB=1"):
         hub.checkpoint("bert-base-uncased")
+
+
+def test_a_folder_of_the_learners_in_the_way_is_left_alone(monkeypatch, tmp_path):
+    monkeypatch.delenv(hub.HUB_SWITCH, raising=False)
+    monkeypatch.setattr(hub, "CHECKPOINTS_DIR", tmp_path)
+    mine = tmp_path / "all-MiniLM-L6-v2" / "my_notes.txt"
+    mine.parent.mkdir()
+    mine.write_text("a learner's work")
+    with pytest.raises(FileNotFoundError, match=r"not built by `make prepare`, so it is left alone"):
+        hub.checkpoint("bert-base-uncased")
+    assert [p.name for p in mine.parent.iterdir()] == ["my_notes.txt"] and mine.read_text() == "a learner's work"

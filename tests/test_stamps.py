@@ -3,6 +3,7 @@
 import shutil
 import subprocess
 import sys
+import types
 
 import nbformat
 
@@ -62,3 +63,37 @@ def test_the_colab_cell_does_nothing_outside_colab(tmp_path, monkeypatch, capsys
     exec(compile(colab_cell, "colab_cell", "exec"), {})
     assert calls == [] and list(tmp_path.iterdir()) == [] and capsys.readouterr().out == ""
     assert REPO_URL in colab_cell
+
+
+def test_in_colab_the_cell_puts_the_course_on_the_path_and_installs_only_what_is_missing(tmp_path, monkeypatch, capsys):
+    notebook = nbformat.read(REPO_ROOT / "notebooks" / "01_attention_by_hand.ipynb", as_version=4)
+    colab_cell = next(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    calls = []
+    monkeypatch.setattr(subprocess, "run", lambda *a, **k: calls.append(a))  # no git clone, no pip
+    monkeypatch.setitem(sys.modules, "google.colab", types.ModuleType("google.colab"))
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    monkeypatch.chdir(tmp_path)  # Colab's /content, where an earlier run cloned the course
+    course = tmp_path / REPO_URL.rsplit("/", 1)[-1]
+    course.symlink_to(REPO_ROOT)
+    exec(compile(colab_cell, "colab_cell", "exec"), {})
+    assert calls == [] and sys.path[0] == str(course)
+    assert capsys.readouterr().out == "Colab is ready for this course.\n"  # this virtualenv has every pin
+
+
+def test_a_fork_sets_its_address_in_one_place_and_restamps(tmp_path):
+    root = copy_of_the_series(tmp_path)
+    for part in ["scripts", "utils"]:
+        shutil.copytree(REPO_ROOT / part, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+    fork = "https://github.com/a-teacher/transformers-tf-course-2027"
+    init = root / "utils" / "__init__.py"
+    init.write_text(init.read_text().replace(REPO_URL, fork))
+    stamp_script = root / "scripts" / "stamp_notebooks.py"  # the fork's copy, which reads the fork's utils
+    done = subprocess.run([sys.executable, str(stamp_script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    for path in sorted((root / "notebooks").glob("*.ipynb")):
+        text = path.read_text()
+        assert REPO_URL not in text, path.name
+        cells = nbformat.reads(text, as_version=4).cells
+        header, colab_cell = cells[0].source, next(c.source for c in cells if c.cell_type == "code")
+        assert f"github/a-teacher/transformers-tf-course-2027/blob/main/notebooks/{path.name})" in header
+        assert f'REPO = "{fork}"' in colab_cell

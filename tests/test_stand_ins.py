@@ -70,7 +70,7 @@ def test_generated_text_is_mostly_real_words_not_noise(generator):
     known = set(re.findall(r"[a-z']+", " ".join(corpus).lower()))
     prompts = ["The hotel", "This film", "I bought", "The staff", "Our waiter"]
     texts = [generate(generator, prompt, seed) for seed, prompt in enumerate(prompts)]
-    words = [w for text, p in zip(texts, prompts) for w in re.findall(r"[a-z']+", text[len(p):].lower())]
+    words = [w for text, p in zip(texts, prompts, strict=True) for w in re.findall(r"[a-z']+", text[len(p):].lower())]
     assert len(words) >= 30, texts
     assert sum(w in known for w in words) / len(words) >= 0.8, texts
 

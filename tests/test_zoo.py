@@ -1,10 +1,13 @@
 import json
+import subprocess
+import sys
 import types
 from pathlib import Path
 
 import pytest
 
 import zoo
+from utils import REPO_ROOT
 from utils.hub import STAND_INS
 from zoo.stamp import STAMP, build_if_stale, fingerprint
 
@@ -100,3 +103,22 @@ def test_inputs_may_be_strings_or_paths(setting):
 def test_every_real_recipe_has_a_fingerprint():
     for recipe in zoo.RECIPES.values():
         assert len(fingerprint(recipe)) == 64
+
+
+def test_one_folder_comes_with_the_folders_it_starts_from():
+    assert zoo.with_prerequisites(["sentiment-minilm-reviews"]) == ["all-MiniLM-L6-v2", "sentiment-minilm-reviews"]
+    assert zoo.with_prerequisites(["gpt2-tiny-reviews"]) == ["gpt2-tiny-reviews"]
+    assert zoo.with_prerequisites(list(zoo.RECIPES)) == list(zoo.RECIPES)
+
+
+def test_every_recipe_comes_after_what_it_needs_and_has_a_build_time():
+    order = list(zoo.RECIPES)
+    for folder, recipe in zoo.RECIPES.items():
+        assert all(order.index(need) < order.index(folder) for need in getattr(recipe, "NEEDS", []))
+        assert zoo.BUILD_TIME[folder].startswith("about ")
+
+
+def test_an_unknown_folder_is_refused_with_the_known_ones():
+    done = subprocess.run([sys.executable, "-m", "zoo", "bert-large"], cwd=REPO_ROOT, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "no recipe for bert-large; known folders: " + ", ".join(zoo.RECIPES) in done.stderr

@@ -30,7 +30,7 @@ def check_shape(array, expected: Sequence[int | None], name: str = "array") -> N
     shape = tuple(array.shape) if hasattr(array, "shape") else np.shape(array)
     expected = tuple(expected)
     matches = len(shape) == len(expected) and all(
-        want is None or want == got for want, got in zip(expected, shape)
+        want is None or want == got for want, got in zip(expected, shape, strict=True)
     )
     if not matches:
         raise AssertionError(f"expected {name} of shape {expected}, got {shape}")
@@ -622,7 +622,7 @@ def check_replica_loss(fn: Callable) -> None:
     contributes, so that the SUM over replicas is the mean over the global batch (notebook 09)."""
     rng = np.random.default_rng(0)
     losses = [rng.uniform(0, 2, size=size) for size in (16, 5, 8)]
-    cases = [((part, size), part.sum() / size) for part, size in zip(losses, (32, 21, 64))]
+    cases = [((part, size), part.sum() / size) for part, size in zip(losses, (32, 21, 64), strict=True)]
 
     def hint(args, got):
         part, size = args
@@ -703,7 +703,7 @@ def _compare(got, expected, atol: float) -> str | None:
     if isinstance(expected, tuple):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
             return f"expected a tuple of {len(expected)} results, got {_describe(got)}"
-        for index, (got_part, expected_part) in enumerate(zip(got, expected)):
+        for index, (got_part, expected_part) in enumerate(zip(got, expected, strict=True)):
             problem = _compare(got_part, expected_part, atol)
             if problem:
                 return f"result {index + 1} of {len(expected)}: {problem}"

@@ -7,6 +7,7 @@ because several of their settings are read from environment variables at import 
 from __future__ import annotations
 
 import functools
+import importlib.util
 import logging
 import os
 import platform
@@ -50,6 +51,7 @@ def quiet_start() -> None:
     """Set the environment and silence known noise; safe to call more than once."""
     _set_environment_variables()
     _check_keras_version()
+    _load_triton_before_tensorflow()
     _quiet_transformers()
     _let_pipelines_load_tf_models()
     _let_tf_models_read_pytorch_safetensors()
@@ -79,6 +81,24 @@ def _check_keras_version() -> None:
             "which transformers' TF classes cannot use. Restart the kernel and run the "
             "setup cell first."
         )
+
+
+def _load_triton_before_tensorflow() -> None:
+    """Import triton, when installed, before TensorFlow: the other order kills the Python process.
+
+    PyPI's torch for Linux brings triton. TensorFlow 2.20 loads its libraries with RTLD_GLOBAL, and
+    triton >= 3.7 loaded after it crashes on clashing LLVM symbols (SIGSEGV, tensorflow/tensorflow#124205).
+    transformers' TF classes reach triton through torch._dynamo, so without this every notebook's kernel
+    would die at setup(). Loaded first, triton keeps its own symbols and both work.
+    """
+    if "triton" in sys.modules or importlib.util.find_spec("triton") is None:
+        return  # loaded already, or not installed (torch's CPU and macOS builds have none): nothing to do
+    if "tensorflow" in sys.modules:
+        raise RuntimeError(
+            "TensorFlow was imported before utils.environment.setup(); with triton installed (it comes with "
+            "torch on Linux) the first model would crash Python. Restart the kernel and run the setup cell first."
+        )
+    import triton  # noqa: F401
 
 
 class _DropNoise(logging.Filter):

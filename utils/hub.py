@@ -7,6 +7,9 @@ Taught in notebook 00. Every notebook writes the real call, for example
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from dataclasses import dataclass
 
 from utils import REPO_ROOT
@@ -17,7 +20,7 @@ CHECKPOINTS_DIR = REPO_ROOT / "checkpoints"
 
 @dataclass(frozen=True)
 class StandIn:
-    folder: str  # under checkpoints/, built by `make prepare` (see zoo/)
+    folder: str  # under checkpoints/, built by `make prepare` or on first use (see zoo/)
     note: str  # what stands in for what, shown to the learner
 
 
@@ -57,7 +60,8 @@ def checkpoint(name: str, *, quiet: bool = False) -> str:
     """What to pass to ``from_pretrained`` / ``pipeline(model=...)`` for the Hub id ``name``.
 
     Offline (the default) this is the folder of a local stand-in, and a one-line note says
-    what stands in for what (once per name). With ``TUTORIAL_USE_HUB=1`` it is ``name`` itself.
+    what stands in for what (once per name); a stand-in not built yet is built first, once.
+    With ``TUTORIAL_USE_HUB=1`` it is ``name`` itself.
     """
     if name not in STAND_INS:
         known = ", ".join(sorted(STAND_INS))
@@ -67,12 +71,32 @@ def checkpoint(name: str, *, quiet: bool = False) -> str:
     stand_in = STAND_INS[name]
     path = CHECKPOINTS_DIR / stand_in.folder
     if not (path / "config.json").is_file():
-        raise FileNotFoundError(
-            f"The offline checkpoint for {name!r} is missing ({path}). "
-            f"Run `make prepare` at the top of the repository to build it, "
-            f"or set {HUB_SWITCH}=1 to download {name!r} from the Hub."
-        )
+        _build(name, stand_in.folder)
     if not quiet and name not in _already_noted:
         _already_noted.add(name)
         print(f"Offline: {stand_in.note}.")
     return str(path)
+
+
+def _build(name: str, folder: str) -> None:
+    """Build one missing stand-in with its zoo recipe: one progress line, then the time it took.
+
+    The recipe runs in a subprocess, so the notebook's kernel keeps its state (no Keras layers,
+    seeds or TensorFlow settings of the build leak into the lesson).
+    """
+    from zoo import BUILD_TIME
+
+    print(f"Building the offline stand-in {folder} (first use only, {BUILD_TIME[folder]}) ...", end=" ", flush=True)
+    started = time.perf_counter()
+    command = [sys.executable, "-m", "zoo", "--into", str(CHECKPOINTS_DIR), folder]
+    done = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True)
+    if done.returncode != 0 or not (CHECKPOINTS_DIR / folder / "config.json").is_file():
+        print("failed.")
+        output = (done.stderr.strip() or done.stdout.strip()).splitlines()
+        last = output[-1] if output else f"the build stopped with exit code {done.returncode}"
+        raise FileNotFoundError(
+            f"The offline checkpoint for {name!r} is missing ({CHECKPOINTS_DIR / folder}) and could not be "
+            f"built here: {last}\nRun `make prepare` at the top of the repository to build it (with the whole "
+            f"log), or set {HUB_SWITCH}=1 to download {name!r} from the Hub."
+        )
+    print(f"built in {time.perf_counter() - started:.0f} s.")

@@ -11,11 +11,10 @@ from pathlib import Path
 
 from utils.data import LABELS, review_files
 from utils.environment import SEED, seed_everything
-from utils.hub import CHECKPOINTS_DIR
 
 PACKAGES = ["transformers", "tensorflow", "tf-keras", "datasets"]
 INPUTS = [*review_files().values(), Path(__file__).with_name("minilm.py")]
-BASE = CHECKPOINTS_DIR / "all-MiniLM-L6-v2"
+NEEDS = ["all-MiniLM-L6-v2"]  # starts from that folder, next to its own
 EPOCHS, BATCH_SIZE, LEARNING_RATE = 3, 32, 8e-5
 
 
@@ -32,12 +31,13 @@ def build(out_dir: Path) -> None:
     # clean session so they match what a fresh notebook kernel creates, whatever was built before;
     # otherwise loading warns about unused and newly initialized dropout layers.
     tf.keras.backend.clear_session()
+    base = out_dir.parent / NEEDS[0]
     seed_everything(deterministic=True)  # same weights on every build
-    tokenizer = AutoTokenizer.from_pretrained(BASE)
+    tokenizer = AutoTokenizer.from_pretrained(base)
     reviews = load_dataset("csv", data_files=review_files())
     reviews = reviews.map(lambda batch: tokenizer(batch["text"], truncation=True, max_length=128), batched=True)
     model = TFAutoModelForSequenceClassification.from_pretrained(
-        BASE, num_labels=2, id2label=dict(enumerate(LABELS)), label2id={name: i for i, name in enumerate(LABELS)}
+        base, num_labels=2, id2label=dict(enumerate(LABELS)), label2id={name: i for i, name in enumerate(LABELS)}
     )
     train = model.prepare_tf_dataset(reviews["train"], batch_size=BATCH_SIZE, shuffle=True, tokenizer=tokenizer)
     steps = len(train) * EPOCHS

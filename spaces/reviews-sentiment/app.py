@@ -11,7 +11,13 @@ local URL. Which model it loads, first found wins:
 Gradio reads ``GRADIO_SERVER_NAME`` and ``GRADIO_SERVER_PORT`` to choose where to listen.
 """
 
+import importlib.util
 import os
+
+# With torch from PyPI on Linux comes triton, and triton >= 3.7 loaded after TensorFlow 2.20 crashes Python
+# (SIGSEGV, tensorflow/tensorflow#124205); loaded first, it is harmless. The course's setup() does the same.
+if importlib.util.find_spec("triton") is not None:
+    import triton  # noqa: F401
 
 # Before TensorFlow or transformers are imported: transformers' TF classes need Keras 2 (tf-keras),
 # and TensorFlow reads this variable once, at import time.
