@@ -33,4 +33,5 @@ def test_epoch_stall_times_each_epoch_and_the_wait_after_it():
     for row in rows:
         epochs, idle, fit = re.search(r"epochs (.+) s;  idle after each (.+) s;  fit (.+) s", row).groups()
         assert len(epochs.split()) == len(idle.split()) == 2  # --quick trains 2 epochs
-        assert float(fit) >= sum(map(float, epochs.split()))  # fit spans its epochs and the waits
+        # fit spans its epochs and the waits; each of the three printed figures is rounded to 0.1 s (±0.05)
+        assert float(fit) >= sum(map(float, epochs.split())) - 3 * 0.05 - 1e-9
