@@ -3,6 +3,7 @@
 
 PYTHON ?= python3
 VENV   ?= .venv
+export VENV  # scripts/preflight.py checks that it runs in this environment
 BIN    := $(VENV)/bin
 # Offline unless the learner asks for the Hub (TUTORIAL_USE_HUB=1; see README, "Offline or Hub").
 export HF_HUB_OFFLINE ?= $(if $(filter 1 true yes on,$(TUTORIAL_USE_HUB)),0,1)

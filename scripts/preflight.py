@@ -39,8 +39,9 @@ def check_python() -> str | None:
 
 
 def check_set_up() -> str | None:
-    if Path(sys.prefix).resolve() != (ROOT / ".venv").resolve():
-        return "the project's environment (.venv) is missing: run `make lab` once (internet or a wheelhouse needed)"
+    venv = os.environ.get("VENV", ".venv")  # make exports it; CI's second Python uses another folder
+    if Path(sys.prefix).resolve() != (ROOT / venv).resolve():
+        return f"the project's environment ({venv}) is missing: run `make lab` once (internet or a wheelhouse needed)"
     return None
 
 
