@@ -22,13 +22,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# name -> (what it imitates, environment variables it sets, CPUs the run may use or None for all)
-VARIANTS: dict[str, tuple[str, dict[str, str], set[int] | None]] = {
-    "default": ("this machine as it is", {}, None),
-    "one-core": ("a laptop with one core: TensorFlow runs one thread", {}, {0}),
-    "onednn-off": ("TensorFlow's Eigen kernels, as on Apple silicon", {"TF_ENABLE_ONEDNN_OPTS": "0"}, None),
-    "avx2": ("an older x86 CPU: oneDNN limited to AVX2", {"ONEDNN_MAX_CPU_ISA": "AVX2"}, None),
-    "under-load": ("a busy laptop: one spinning process per core beside the run", {}, None),
+# name -> (what it imitates, environment variables it sets, CPUs the run may use or None for all, busy cores?)
+VARIANTS: dict[str, tuple[str, dict[str, str], set[int] | None, bool]] = {
+    "default": ("this machine as it is", {}, None, False),
+    "one-core": ("a laptop with one core: TensorFlow runs one thread", {}, {0}, False),
+    "onednn-off": ("TensorFlow's Eigen kernels, as on Apple silicon", {"TF_ENABLE_ONEDNN_OPTS": "0"}, None, False),
+    "avx2": ("an older x86 CPU: oneDNN limited to AVX2", {"ONEDNN_MAX_CPU_ISA": "AVX2"}, None, False),
+    "under-load": ("a busy laptop: one spinning process per core beside the run", {}, None, True),
 }
 
 
@@ -48,13 +48,13 @@ def busy_cores(enabled: bool):
 
 
 def run_variant(name: str, pytest_args: list[str], paths: tuple[str, ...] = ("notebooks",)) -> tuple[bool, float]:
-    _, extra_env, cpus = VARIANTS[name]
+    _, extra_env, cpus, busy = VARIANTS[name]
     env = {**os.environ, **extra_env, "HF_HUB_OFFLINE": "1"}
     env.pop("TUTORIAL_USE_HUB", None)  # the committed outputs are the offline ones
     command = [sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider", *pytest_args]
     pin = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None  # the kernels inherit the affinity
     started = time.perf_counter()
-    with busy_cores(name == "under-load"):
+    with busy_cores(busy):
         result = subprocess.run(command, cwd=ROOT, env=env, preexec_fn=pin)
     return result.returncode == 0, time.perf_counter() - started
 
