@@ -34,7 +34,7 @@ prepare: $(VENV)/.installed
 	$(BIN)/python -m zoo
 
 # Stamp the shared parts (badges, Colab cell, links, tables), then re-run every notebook top to
-# bottom in a fresh kernel and save its outputs (for maintainers). NB=notebooks/04_tokenizers.ipynb for one.
+# bottom in a fresh kernel and save its outputs (for maintainers). NB=notebooks/05_tokenizers.ipynb for one.
 NB ?= notebooks/[0-9]*.ipynb
 notebooks: prepare
 	$(BIN)/python scripts/stamp_notebooks.py
@@ -59,7 +59,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 	touch $@
 
 # The Colab path, run as a learner runs it, in a Colab-like virtualenv (for maintainers, not part of `make test`):
-# notebook 00 twice (first run, restart, second run), then 05. The virtualenv is built once (Python 3.13 with
+# notebook 00 twice (first run, restart, second run), then 06. The virtualenv is built once (Python 3.13 with
 # Colab's versions from scripts/colab/runtime.txt, ~5 GB, gitignored) and reset to those versions at every check.
 # COLAB_CHECK_ARGS="--imported transformers" checks the restart path instead (00 only).
 COLAB_VENV   := .colab-venv

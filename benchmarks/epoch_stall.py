@@ -1,11 +1,11 @@
-"""Does `fit` sit idle between epochs? Notebook 07's training, timed epoch by epoch, with tf.data's
+"""Does `fit` sit idle between epochs? Notebook 08's training, timed epoch by epoch, with tf.data's
 autotuning as TensorFlow ships it and as `utils.environment` sets it (off, in `prepare_tf_dataset`).
 
 Each set-up runs in its own process, so both start equally cold. For every epoch it prints the seconds
 spent in the epoch (training and validation) and the seconds `fit` then waited before the next epoch
 began (or before it returned). Results: benchmarks/README.md.
 
-    python benchmarks/epoch_stall.py            # notebook 07's 3 epochs, twice: about 6 minutes on 2 cores
+    python benchmarks/epoch_stall.py            # notebook 08's 3 epochs, twice: about 6 minutes on 2 cores
     python benchmarks/epoch_stall.py --quick    # a tiny random BERT on a few reviews: checks the code in seconds
 """
 
@@ -47,7 +47,7 @@ class EpochClock(tf.keras.callbacks.Callback):
 
 
 def train(autotune: bool, quick: bool) -> str:
-    """Notebook 07's fine-tuning; one line: seconds per epoch, then idle seconds after each epoch."""
+    """Notebook 08's fine-tuning; one line: seconds per epoch, then idle seconds after each epoch."""
     from datasets import load_dataset
     from transformers import (
         AutoTokenizer,
@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> None:
         print(train(args.autotune == "on", args.quick), flush=True)
         return
 
-    model = "tiny random BERT (--quick)" if args.quick else "all-MiniLM-L6-v2 + classifier, as in notebook 07"
+    model = "tiny random BERT (--quick)" if args.quick else "all-MiniLM-L6-v2 + classifier, as in notebook 08"
     print(f"{machine()}\nmodel: {model}\n", flush=True)
     for setup, name in SETUPS.items():
         command = [sys.executable, __file__, f"--autotune={setup}"] + (["--quick"] if args.quick else [])

@@ -1,6 +1,6 @@
 """Fine-tuning throughput on this machine: Keras plain, Keras + XLA, Keras + bfloat16, and PyTorch.
 
-Notebook 09 measures the Keras figures live; this script measures them outside the notebook, in
+Notebook 10 measures the Keras figures live; this script measures them outside the notebook, in
 one process, one after the other, on the same data and batch size, and adds a plain PyTorch loop
 (what a learner would otherwise pick) as the yardstick. Every figure is examples per second of
 training (forward, backward and optimizer step), after one untimed step that builds the graph,

@@ -9,7 +9,7 @@ that plays /content:
    git rewrites the GitHub address to this folder, so the cell is the learners' cell, unchanged) and
    installs what Colab lacks. If that cell restarts the runtime, the kernel ends there, as on Colab;
 2. restarts (a new kernel) and runs 00 again, top to bottom;
-3. runs notebook 05 in a new kernel (it builds the stand-ins it needs on first use).
+3. runs notebook 06 in a new kernel (it builds the stand-ins it needs on first use).
 With `--imported transformers` a module is imported before the first cell, as by a learner who used it
 first: that cell must then restart the runtime (the restart path); 00 only.
 
@@ -174,7 +174,7 @@ def main() -> int:
             name: (colab.get(name, "-"), version) for name, version in versions().items() if colab.get(name) != version
         }
         if not args.imported:
-            run("05_pipelines.ipynb", content, "05 in a new kernel")
+            run("06_pipelines.ipynb", content, "06 in a new kernel")
     print(
         f"[colab-check] first cell, first run: {times[cell]:.0f} s; its output:\n{text_of(first.cells[cell])}", end=""
     )
@@ -185,7 +185,7 @@ def main() -> int:
     print(f"[colab-check] packages the first cell changed ({len(changed)}):")
     for name, (old, new) in sorted(changed.items()):
         print(f"    {name}: {old} -> {new}")
-    print("[colab-check] passed: 00 (twice)" + ("" if args.imported else " and 05") + " ran without errors")
+    print("[colab-check] passed: 00 (twice)" + ("" if args.imported else " and 06") + " ran without errors")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Train the review classifier with MultiWorkerMirroredStrategy: one process per worker (notebook 09).
+"""Train the review classifier with MultiWorkerMirroredStrategy: one process per worker (notebook 10).
 
 Every worker runs this same file. What tells them apart is the environment variable TF_CONFIG:
 the addresses of all the workers (the "cluster") and this process's own place in it (the "task").
@@ -7,7 +7,7 @@ Worker 0 is the chief: it would save checkpoints and logs; the others only help 
     python scripts/multi_worker_train.py --workers 2     # start 2 workers on 127.0.0.1 and print their results
 
 With --workers, this process is only the launcher: it picks free ports, starts the workers with
-their TF_CONFIG, waits for them, and always stops and reaps them (notebook 09 does the same inline).
+their TF_CONFIG, waits for them, and always stops and reaps them (notebook 10 does the same inline).
 Without it, the process is one worker and reads TF_CONFIG; on several machines you would start it
 once per machine with that machine's TF_CONFIG.
 """

@@ -264,7 +264,7 @@ def test_check_no_peeking(capsys):
     assert verdict(capsys, check, stub).startswith("⏳")
 
 
-# --- notebook 06 ---------------------------------------------------------------------------
+# --- notebook 07 ---------------------------------------------------------------------------
 
 
 def mean_pooling(states, mask):
@@ -340,7 +340,7 @@ def test_check_classifier_head(capsys):
     assert "expected a model" in verdict(capsys, lambda fn: check(fn, labels), lambda: "a string")
 
 
-# --- notebook 04: tokenizers ---------------------------------------------------------------
+# --- notebook 05: tokenizers ---------------------------------------------------------------
 
 
 def wordpiece(word, vocab):
@@ -528,7 +528,7 @@ def test_check_top_k_similar(capsys):
     assert verdict(capsys, check, stub).startswith("⏳")
 
 
-# --- notebook 08: datasets and cards -------------------------------------------------------
+# --- notebook 09: datasets and cards -------------------------------------------------------
 
 
 def short_reviews(dataset, max_words):

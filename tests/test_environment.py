@@ -40,7 +40,7 @@ def test_noise_filter_drops_the_pytorch_load_notices_only_when_they_say_nothing(
 
 
 def test_pytorch_weights_load_quietly_but_a_new_head_is_still_announced():
-    """What the loader really says, through the filter: Hub repositories hold PyTorch weights (notebook 06 teaches
+    """What the loader really says, through the filter: Hub repositories hold PyTorch weights (notebook 07 teaches
     the "newly initialized" warning, which must stay)."""
     from transformers import TFAutoModel, TFAutoModelForSequenceClassification
     from transformers.utils import logging as hf_logging

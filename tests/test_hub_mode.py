@@ -291,7 +291,7 @@ class CurrentEnvironmentKernel(KernelSpecManager):
 
 
 # What each notebook must print in Hub mode where the loopback Hub lacks a model or a dataset: one line each.
-PIPELINE_DEFAULTS = {  # notebook 05, section 6: the default TF model of each task
+PIPELINE_DEFAULTS = {  # notebook 06, section 6: the default TF model of each task
     "fill-mask": "distilbert/distilroberta-base",
     "ner": "dbmdz/bert-large-cased-finetuned-conll03-english",
     "question-answering": "distilbert/distilbert-base-cased-distilled-squad",
@@ -300,13 +300,13 @@ PIPELINE_DEFAULTS = {  # notebook 05, section 6: the default TF model of each ta
     "zero-shot-classification": "FacebookAI/roberta-large-mnli",
 }
 MISSING_NOTES = {
-    "05_pipelines.ipynb": [f"{task}: skipped, {model} is not a local folder and is not a valid model identifier"
+    "06_pipelines.ipynb": [f"{task}: skipped, {model} is not a local folder and is not a valid model identifier"
                            for task, model in PIPELINE_DEFAULTS.items()],
-    "07_fine_tuning_with_keras.ipynb": ["SST-2 (nyu-mll/glue) is not available (DatasetNotFoundError): "
+    "08_fine_tuning_with_keras.ipynb": ["SST-2 (nyu-mll/glue) is not available (DatasetNotFoundError): "
                                         "this run keeps the bundled reviews"],
 }
-HUB_NOTEBOOKS = ["00_start_here.ipynb", "03_transformer_block_and_parallelism.ipynb", "04_tokenizers.ipynb",
-                 "05_pipelines.ipynb", "06_loading_models_with_tfautomodel.ipynb", "07_fine_tuning_with_keras.ipynb"]
+HUB_NOTEBOOKS = ["00_start_here.ipynb", "03_transformer_block_and_parallelism.ipynb", "05_tokenizers.ipynb",
+                 "06_pipelines.ipynb", "07_loading_models_with_tfautomodel.ipynb", "08_fine_tuning_with_keras.ipynb"]
 
 
 @pytest.mark.parametrize("name", HUB_NOTEBOOKS)

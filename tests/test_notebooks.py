@@ -34,5 +34,5 @@ def test_starts_with_the_colab_cell_then_the_setup_cell(path):
     assert second.source.startswith("from utils.environment import setup")
 
 
-def test_the_series_runs_from_00_to_09():
-    assert [path.name[:2] for path in NOTEBOOKS] == [f"{n:02}" for n in range(10)]
+def test_the_series_runs_from_00_to_10():
+    assert [path.name[:2] for path in NOTEBOOKS] == [f"{n:02}" for n in range(11)]

@@ -1,4 +1,4 @@
-"""Notebook 09's helper outside the notebook: the multi-worker training script.
+"""Notebook 10's helper outside the notebook: the multi-worker training script.
 
 It starts real processes (TensorFlow workers on 127.0.0.1), with tiny settings so they stay quick,
 and check that nothing is left behind: no worker process, no listening port.

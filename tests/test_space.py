@@ -1,7 +1,7 @@
-"""The Gradio Space of notebook 08 starts on its own (`python app.py`), answers, and stops cleanly.
+"""The Gradio Space of notebook 09 starts on its own (`python app.py`), answers, and stops cleanly.
 
 The app is pointed at the offline sentiment checkpoint through REVIEWS_MODEL, so this test does
-not depend on notebook 07 having been run.
+not depend on notebook 08 having been run.
 """
 
 import os

@@ -219,7 +219,7 @@ def check_no_peeking(fn: Callable, shape: tuple[int, int, int] = (1, 6, 16)) -> 
 
 def check_mean_pooling(fn: Callable) -> None:
     """Check ``mean_pooling(last_hidden_state, attention_mask)``: the average of each text's
-    token vectors, (batch, tokens, hidden) -> (batch, hidden), over real tokens only (notebook 06)."""
+    token vectors, (batch, tokens, hidden) -> (batch, hidden), over real tokens only (notebook 07)."""
     rng = np.random.default_rng(0)
     states = rng.normal(size=(2, 5, 4)).astype("float32")
     no_padding = np.ones((2, 5), dtype="int32")
@@ -241,7 +241,7 @@ def check_mean_pooling(fn: Callable) -> None:
 
 def check_offset_attention(fn: Callable) -> None:
     """Check ``offset_attention(weights, offset)``: for weights of shape (heads, tokens, tokens),
-    each head's average weight from token i to token i + offset (-1: the previous token) (notebook 06)."""
+    each head's average weight from token i to token i + offset (-1: the previous token) (notebook 07)."""
     rng = np.random.default_rng(0)
     weights = rng.dirichlet(np.ones(5), size=(3, 5))  # 3 heads, 5 tokens; rows sum to 1
     cases = [((weights, offset), _offset_attention(weights, offset)) for offset in (-1, 1, 0, -3)]
@@ -263,7 +263,7 @@ def check_offset_attention(fn: Callable) -> None:
 
 def check_classifier_head(fn: Callable, labels: Sequence[str]) -> None:
     """Check that ``fn()`` returns a sequence classifier with one output per label in ``labels``,
-    and those label names in its config (notebook 06). It calls the model on its dummy inputs."""
+    and those label names in its config (notebook 07). It calls the model on its dummy inputs."""
     name = _name(fn, "your function")
     model = _answer(fn, (), call=name, not_done=_not_done(name))
     if model is _MISSING:
@@ -290,7 +290,7 @@ def check_classifier_head(fn: Callable, labels: Sequence[str]) -> None:
 def check_wordpiece(fn: Callable) -> None:
     """Check ``wordpiece(word, vocab)``: BERT's greedy longest-match-first split of one word
     into pieces of ``vocab``, continuation pieces prefixed with ``##``; ``["[UNK]"]`` when
-    some part of the word matches no piece (notebook 04)."""
+    some part of the word matches no piece (notebook 05)."""
     vocab = {"to", "token", "##s", "##ize", "##izer", "##ization", "un", "##believ", "##able",
              "play", "##ing", "##ed", "a", "##b", "##c"}
     words = ["token", "tokens", "tokenization", "tokenizer", "unbelievable", "playing", "abc", "abz", "xyz"]
@@ -315,7 +315,7 @@ def check_wordpiece(fn: Callable) -> None:
 def check_pad_and_truncate(fn: Callable) -> None:
     """Check ``pad_and_truncate(sequences, max_length)`` -> ``(input_ids, attention_mask)``, both
     (batch, max_length): what ``tokenizer(..., padding="max_length", truncation=True)`` does to
-    token ids without special tokens, with BERT's [CLS] = 101, [SEP] = 102, [PAD] = 0 (notebook 04)."""
+    token ids without special tokens, with BERT's [CLS] = 101, [SEP] = 102, [PAD] = 0 (notebook 05)."""
     sequences = [[7592, 2088], [2023, 2003, 1037, 2936, 6251], [2204]]
     cases = [((sequences, n), _pad_and_truncate(sequences, n)) for n in (6, 8, 4)]
 
@@ -338,7 +338,7 @@ def check_pad_and_truncate(fn: Callable) -> None:
 
 def check_original_pieces(fn: Callable, tokenizer) -> None:
     """Check ``original_pieces(text, tokenizer)``: the piece of the original ``text`` that each
-    token (special tokens left out) comes from, found with a fast tokenizer's offsets (notebook 04)."""
+    token (special tokens left out) comes from, found with a fast tokenizer's offsets (notebook 05)."""
     texts = ["Hugging Face DEMOCRATIZES AI.", "Café Zürich, naïve?", "unbelievably good"]
 
     def pieces(text):
@@ -360,7 +360,7 @@ def check_original_pieces(fn: Callable, tokenizer) -> None:
 
 def check_softmax_with_temperature(fn: Callable) -> None:
     """Check ``softmax_with_temperature(logits, temperature)``: softmax(logits / temperature)
-    along the last axis, as ``do_sample=True, temperature=...`` does before sampling (notebook 05)."""
+    along the last axis, as ``do_sample=True, temperature=...`` does before sampling (notebook 06)."""
     logits = np.array([2.0, 1.0, 0.0, -1.0])
     cases = [((logits, t), _softmax(logits / t)) for t in (1.0, 0.5, 2.0)]
     cases.append(((np.array([[3.0, 1.0], [0.0, 0.0]]), 0.25), _softmax(np.array([[12.0, 4.0], [0.0, 0.0]]))))
@@ -378,7 +378,7 @@ def check_softmax_with_temperature(fn: Callable) -> None:
 
 
 def check_top_p_filter(fn: Callable) -> None:
-    """Check ``top_p_filter(probs, p)`` on a 1-D distribution (nucleus sampling, notebook 05): keep
+    """Check ``top_p_filter(probs, p)`` on a 1-D distribution (nucleus sampling, notebook 06): keep
     the most likely tokens until their probabilities add up to at least ``p`` (the token that
     crosses ``p`` stays), set the others to 0, and renormalise so the result sums to 1."""
     probs = np.array([0.1, 0.5, 0.05, 0.2, 0.15])  # not sorted: the answer keeps this order
@@ -403,7 +403,7 @@ def check_top_p_filter(fn: Callable) -> None:
 def check_top_k_similar(fn: Callable) -> None:
     """Check ``top_k_similar(query, corpus, k)``: the indices of the ``k`` rows of ``corpus``
     (texts, hidden) with the highest cosine similarity to ``query`` (hidden,), most similar
-    first (semantic search, notebook 05). The vectors here are not normalised."""
+    first (semantic search, notebook 06). The vectors here are not normalised."""
     query = np.array([1.0, 0.0, 1.0])
     corpus = np.array([
         [10.0, 10.0, 0.0],  # long, so it wins on dot product, not on cosine
@@ -434,7 +434,7 @@ def check_top_k_similar(fn: Callable) -> None:
 def check_short_reviews(fn: Callable) -> None:
     """Check ``short_reviews(dataset, max_words)``: a ``datasets.Dataset`` with a new column
     ``num_words`` (``len(text.split())``) that keeps, in order, only the rows of at most
-    ``max_words`` words (``map`` then ``filter``, notebook 08)."""
+    ``max_words`` words (``map`` then ``filter``, notebook 09)."""
     from datasets import Dataset
 
     texts = ["Great.", "Not bad at all, really.", "Small room, but clean and quiet.", "Awful service", "Loved it!"]
@@ -470,7 +470,7 @@ def check_short_reviews(fn: Callable) -> None:
 def check_dataset_card(fn: Callable) -> None:
     """Check ``make_dataset_card()``: a ``huggingface_hub.DatasetCard`` for the bundled reviews
     whose metadata gives language ``en``, licence ``cc-by-4.0``, task ``text-classification`` and
-    size ``1K<n<10K``, and whose text has a section on limitations (notebook 08)."""
+    size ``1K<n<10K``, and whose text has a section on limitations (notebook 09)."""
     name = _name(fn, "make_dataset_card")
     card = _answer(fn, (), call=f"{name}()", not_done=_not_done(name))
     if card is _MISSING:
@@ -498,7 +498,7 @@ def check_dataset_card(fn: Callable) -> None:
 
 def check_count_domain(fn: Callable) -> None:
     """Check ``count_domain(csv_file, domain)``: how many reviews of that domain a review CSV file
-    holds, for three cases on the bundled files (notebook 08 asks for one streamed pass)."""
+    holds, for three cases on the bundled files (notebook 09 asks for one streamed pass)."""
     import csv
     from pathlib import Path
 
@@ -518,7 +518,7 @@ def check_count_domain(fn: Callable) -> None:
 def check_f1_from_confusion(fn: Callable) -> None:
     """Check ``f1_from_confusion(matrix)``: the F1 score of the positive class (label 1) from a 2×2
     confusion matrix with one row per true label and one column per predicted label, as
-    ``sklearn.metrics.confusion_matrix`` returns it (notebook 07)."""
+    ``sklearn.metrics.confusion_matrix`` returns it (notebook 08)."""
     matrices = [np.array(m) for m in ([[50, 10], [5, 35]], [[3, 7], [1, 9]], [[100, 0], [0, 100]],
                                       [[40, 20], [10, 30]])]
     cases = [((m,), _f1(m)) for m in matrices]
@@ -543,7 +543,7 @@ def check_f1_from_confusion(fn: Callable) -> None:
 
 def check_frozen_encoder(fn: Callable, model) -> None:
     """Check that ``fn(model)`` returns the classifier with its encoder frozen: only the weights of
-    the classification head (names containing ``classifier``) left trainable (notebook 07)."""
+    the classification head (names containing ``classifier``) left trainable (notebook 08)."""
     name = _name(fn, "your function")
     model = _answer(fn, (model,), call=name, not_done=_not_done(name) + " (It must return the model.)")
     if model is _MISSING:
@@ -571,7 +571,7 @@ def check_frozen_encoder(fn: Callable, model) -> None:
 
 def check_batch_plan(fn: Callable) -> None:
     """Check ``batch_plan(per_replica_batch, replicas_per_worker, workers, examples)`` ->
-    ``(global_batch, steps_per_epoch)``, counting a last partial batch as a step (notebook 09)."""
+    ``(global_batch, steps_per_epoch)``, counting a last partial batch as a step (notebook 10)."""
     settings = [(16, 2, 1, 256), (16, 1, 1, 1367), (16, 8, 1, 1367), (32, 8, 4, 1_000_000)]
     cases = [(args, (args[0] * args[1] * args[2], -(-args[3] // (args[0] * args[1] * args[2]))))
              for args in settings]
@@ -592,7 +592,7 @@ def check_batch_plan(fn: Callable) -> None:
 
 def check_tf_config(fn: Callable) -> None:
     """Check ``tf_config_for(hosts, port, index)``: the TF_CONFIG (a dict, or its JSON text) of worker
-    ``index`` in a cluster of machines ``hosts`` that all listen on ``port`` (notebook 09)."""
+    ``index`` in a cluster of machines ``hosts`` that all listen on ``port`` (notebook 10)."""
     import json
 
     name = _name(fn, "tf_config_for")
@@ -619,7 +619,7 @@ def check_tf_config(fn: Callable) -> None:
 
 def check_replica_loss(fn: Callable) -> None:
     """Check ``replica_loss(per_example_losses, global_batch_size)``: the loss one replica
-    contributes, so that the SUM over replicas is the mean over the global batch (notebook 09)."""
+    contributes, so that the SUM over replicas is the mean over the global batch (notebook 10)."""
     rng = np.random.default_rng(0)
     losses = [rng.uniform(0, 2, size=size) for size in (16, 5, 8)]
     cases = [((part, size), part.sum() / size) for part, size in zip(losses, (32, 21, 64), strict=True)]

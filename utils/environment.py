@@ -30,7 +30,7 @@ _TRANSFORMERS_NOISE = (
     # Hub mode: TF classes load the repositories' PyTorch model.safetensors, and say the same as above in other words.
     "All PyTorch model weights were used",
     "All the weights of ",
-    "No model was supplied, defaulted to",  # pipeline(task) with no model; notebook 05 shows each task's default
+    "No model was supplied, defaulted to",  # pipeline(task) with no model; notebook 06 shows each task's default
 )
 # PyTorch checkpoints saved by older transformers versions (all-MiniLM-L6-v2's, on the Hub) hold `position_ids`,
 # a buffer of 0, 1, 2, ... that TF models compute instead. A notice listing only such buffers says nothing; one
@@ -221,7 +221,7 @@ def _let_fit_move_on_between_epochs() -> None:
     """Switch off tf.data's autotuning in `prepare_tf_dataset`, which made `fit` stall between epochs.
 
     Keras starts a new iterator over the training set at every epoch. With TensorFlow 2.20, destroying
-    the old one can wait, idle, for its autotuning thread to wake up: notebook 07's `fit` sat still for
+    the old one can wait, idle, for its autotuning thread to wake up: notebook 08's `fit` sat still for
     about 35 s after its first epoch (`benchmarks/README.md`). The batches come from memory, so there is
     nothing to tune, and the batches themselves are the same. Outside this project, call
     `dataset.with_options(options)` with `options.autotune.enabled = False`.

@@ -1,6 +1,6 @@
 """Folders for what notebooks create (a fine-tuned model, a saved dataset), under ``outputs/``.
 
-Taught in notebook 07, which saves its classifier with ``output_dir("reviews-classifier")``.
+Taught in notebook 08, which saves its classifier with ``output_dir("reviews-classifier")``.
 A folder made here holds a marker file, so that running a notebook again may replace its own
 earlier result, but never a folder that the learner made or copied there by hand.
 """

@@ -171,7 +171,7 @@ def token_highlights(
 ) -> Figure:
     """Draw ``text`` once per tokenizer, each token's characters on a coloured background.
 
-    Taught in notebook 04 (tokenizers). ``spans`` maps a name to the ``(start, end)`` character
+    Taught in notebook 05 (tokenizers). ``spans`` maps a name to the ``(start, end)`` character
     offsets of each token, such as a fast tokenizer's ``offset_mapping``. Empty spans (special
     tokens such as ``[CLS]``) are skipped; neighbouring tokens alternate between two colours.
     Characters the plot font lacks (most emoji) cannot be drawn: keep them out of ``text``.
@@ -215,7 +215,7 @@ def fertility_plot(
 ) -> Figure:
     """Plot fertility (tokens per word) against vocabulary size, one series per tokenizer.
 
-    Taught in notebook 04 (tokenizers). ``results`` maps a name to ``(vocab_sizes, fertilities)``;
+    Taught in notebook 05 (tokenizers). ``results`` maps a name to ``(vocab_sizes, fertilities)``;
     a series may be a single point (a pretrained tokenizer) or a curve (one tokenizer trained at
     several sizes). The x axis is logarithmic; a dotted line marks one token per word.
     """
@@ -245,7 +245,7 @@ def head_scores_heatmap(
 ) -> Figure:
     """Draw one number per attention head as a grid: one row per layer, one column per head.
 
-    Taught in notebook 06 (loading models). ``scores`` has the shape ``(layers, heads)``, for
+    Taught in notebook 07 (loading models). ``scores`` has the shape ``(layers, heads)``, for
     example the average attention weight each head gives to ``[CLS]``. Each cell shows its value.
     """
     scores = np.asarray(scores, dtype=float)
@@ -273,7 +273,7 @@ def layer_similarity_plot(
 ) -> Figure:
     """Plot one value per layer, one line per named series (x = 0 for the embeddings).
 
-    Taught in notebook 06 (hidden states). ``similarities`` maps a name such as ``"'cat' vs its
+    Taught in notebook 07 (hidden states). ``similarities`` maps a name such as ``"'cat' vs its
     embedding"`` to one value per entry of ``outputs.hidden_states``: the embeddings, then
     each layer. All series need the same length.
     """
@@ -297,7 +297,7 @@ def layer_similarity_plot(
 def bertviz_attention(attentions, decimals: int = 2) -> tuple:
     """Convert a model's attentions to what bertviz's ``head_view`` / ``model_view`` accept.
 
-    Taught in notebook 06. ``attentions`` is ``outputs.attentions`` of a TensorFlow model called
+    Taught in notebook 07. ``attentions`` is ``outputs.attentions`` of a TensorFlow model called
     with ``output_attentions=True``: one tensor (or array) per layer of shape
     ``(batch, heads, tokens, tokens)``. bertviz reads PyTorch tensors only, and writes every
     weight into the notebook; rounding to ``decimals`` keeps the saved notebook small.
@@ -321,7 +321,7 @@ def similarity_heatmap(
 ) -> Figure:
     """Draw a matrix of similarities between texts, one row per text of ``texts_y``.
 
-    Taught in notebook 05 (pipelines), for the cosine similarity of sentence embeddings.
+    Taught in notebook 06 (pipelines), for the cosine similarity of sentence embeddings.
     ``similarities`` has the shape ``(len(texts_y), len(texts))``; to compare texts with
     themselves, leave ``texts_y`` out. Labels longer than ``max_chars`` are shortened with "…".
     Values in [0, 1] share a fixed 0–1 colour scale, others a -1–1 scale; each cell shows its
@@ -360,7 +360,7 @@ def training_curves(
 ) -> Figure:
     """Plot Keras training logs per epoch: losses on the left, every other metric on the right.
 
-    Taught in notebook 07 (fine-tuning). ``history`` is ``model.fit(...).history``, such as
+    Taught in notebook 08 (fine-tuning). ``history`` is ``model.fit(...).history``, such as
     ``{"loss": [...], "val_loss": [...], "accuracy": [...], "val_accuracy": [...]}``, with one
     value per epoch. Validation series (``val_...``) are dashed, so each pairs with its training
     series by colour.

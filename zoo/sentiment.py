@@ -1,7 +1,7 @@
 """Stand-in for distilbert-base-uncased-finetuned-sst-2-english.
 
 all-MiniLM-L6-v2 (the real weights, see zoo/minilm.py) fine-tuned on the bundled review corpus
-with the same Keras recipe that notebook 07 teaches, then evaluated on the test split.
+with the same Keras recipe that notebook 08 teaches, then evaluated on the test split.
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """A Gradio demo of the review sentiment classifier, laid out as a Hugging Face Space.
 
-Built in notebook 08. Run it on its own with ``python app.py`` (from any folder); it prints the
+Built in notebook 09. Run it on its own with ``python app.py`` (from any folder); it prints the
 local URL. Which model it loads, first found wins:
 
 1. ``REVIEWS_MODEL``: an environment variable holding a folder or a Hub repo id;
-2. ``outputs/reviews-classifier`` of this repository, the model notebook 07 fine-tunes;
+2. ``outputs/reviews-classifier`` of this repository, the model notebook 08 fine-tunes;
 3. ``HUB_MODEL_ID`` below: in a real Space there is no ``outputs/`` folder, so set it to the repo
-   you pushed in notebook 08 (or set ``REVIEWS_MODEL`` under the Space's Settings → Variables).
+   you pushed in notebook 09 (or set ``REVIEWS_MODEL`` under the Space's Settings → Variables).
 
 Gradio reads ``GRADIO_SERVER_NAME`` and ``GRADIO_SERVER_PORT`` to choose where to listen.
 """
@@ -33,7 +33,7 @@ from transformers.utils import logging as hf_logging  # noqa: E402
 
 hf_logging.set_verbosity_error()  # transformers 4.57 warns that TF is deprecated on every load
 
-HUB_MODEL_ID = "your-username/reviews-classifier"  # ← your model repo on the Hub (notebook 08)
+HUB_MODEL_ID = "your-username/reviews-classifier"  # ← your model repo on the Hub (notebook 09)
 LOCAL_MODEL = Path(__file__).resolve().parents[2] / "outputs" / "reviews-classifier"
 EXAMPLES = [
     "The battery lasts all day and the screen is gorgeous.",
