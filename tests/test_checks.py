@@ -264,7 +264,7 @@ def test_check_no_peeking(capsys):
     assert verdict(capsys, check, stub).startswith("⏳")
 
 
-# --- notebook 07 ---------------------------------------------------------------------------
+# --- notebook 07: loading models -----------------------------------------------------------
 
 
 def mean_pooling(states, mask):
