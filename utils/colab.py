@@ -18,7 +18,7 @@ import signal
 import subprocess
 import sys
 import time
-from importlib.metadata import distributions, packages_distributions
+from importlib.metadata import PackageNotFoundError, distribution, distributions
 
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
@@ -85,9 +85,21 @@ def plan(have: dict[str, str]) -> dict[str, str]:
 
 def imported_from(packages: set[str]) -> list[str]:
     """Those of `packages` that have a module imported in this process (they need a restart to change)."""
-    owners = packages_distributions()  # top-level module -> the distributions that provide it
     loaded = {module.partition(".")[0] for module in list(sys.modules)}
-    return sorted({canonicalize_name(d) for m in loaded for d in owners.get(m, [])} & packages)
+    return sorted(package for package in packages if top_level_modules(package) & loaded)
+
+
+def top_level_modules(package: str) -> set[str]:
+    """The top-level modules an installed distribution provides, from its list of files.
+
+    (`importlib.metadata.packages_distributions` reads only `top_level.txt` on Python 3.10, which
+    numpy's wheels do not ship.)
+    """
+    try:
+        files = distribution(package).files or []
+    except PackageNotFoundError:
+        return set()
+    return {path.parts[0] if len(path.parts) > 1 else path.name.partition(".")[0] for path in files}
 
 
 def prepare() -> None:
