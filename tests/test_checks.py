@@ -696,3 +696,73 @@ def test_check_short_reviews_reports_wrong_word_counts_as_lists(capsys):
     assert verdict(capsys, checks.check_short_reviews, doubled) == (
         "❌ doubled(dataset, 2): expected num_words [1, 2, 2], got [2, 4, 4]\n"
     )
+
+
+# --- notebook 04: cross-attention, predictions, the peeking decoder ---------------------------
+
+
+@pytest.fixture(scope="module")
+def cross_attention_layer():
+    import tensorflow as tf
+
+    layer = tf.keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
+    layer(np.zeros((1, 3, 8), "float32"), np.zeros((1, 5, 8), "float32"))  # build its weights
+    return layer
+
+
+def keras_weights_by_hand(layer, scale=True, mask_padding=True):
+    query_kernel, query_bias, key_kernel, key_bias = [weight.numpy() for weight in layer.weights[:4]]
+
+    def cross_attention_weights(decoder_states, encoder_states, encoder_mask):
+        queries = np.einsum("btd,dhk->bhtk", decoder_states, query_kernel) + query_bias[:, None, :]
+        keys = np.einsum("bsd,dhk->bhsk", encoder_states, key_kernel) + key_bias[:, None, :]
+        scores = queries @ keys.transpose(0, 1, 3, 2) / (np.sqrt(keys.shape[-1]) if scale else 1)
+        if mask_padding:
+            scores = np.where(encoder_mask[:, None, None, :], scores, -1e9)
+        return softmax(scores)
+
+    return cross_attention_weights
+
+
+def test_check_cross_attention_weights(capsys, cross_attention_layer):
+    def check(fn):
+        checks.check_cross_attention_weights(fn, cross_attention_layer)
+
+    by_hand = keras_weights_by_hand(cross_attention_layer)
+    assert verdict(capsys, check, by_hand) == (
+        "✅ cross_attention_weights gives the layer's own weights for every head, padding included.\n")
+    unmasked = verdict(capsys, check, keras_weights_by_hand(cross_attention_layer, mask_padding=False))
+    assert "the padding of the second input gets weights up to" in unmasked and "-1e9" in unmasked
+    unscaled = verdict(capsys, check, keras_weights_by_hand(cross_attention_layer, scale=False))
+    assert "differ from the layer's by up to" in unscaled and "sqrt(key_dim)" in unscaled
+    swapped = verdict(capsys, check, lambda d, e, m: by_hand(d, e, m).transpose(0, 1, 3, 2))
+    assert "expected weights of shape (2, 2, 5, 9)" in swapped and "got (2, 2, 9, 5)" in swapped
+    assert verdict(capsys, check, lambda d, e, m: 1 / 0).startswith("❌ cross_attention_weights(")
+    assert verdict(capsys, check, stub).startswith("⏳")
+
+
+def test_check_prediction(capsys):
+    checks.check_prediction({"runs": 11, "positions": 11}, {"runs": 11, "positions": 66})
+    assert capsys.readouterr().out == (
+        "✅ runs: you predicted 11, the run measured 11\n❌ positions: you predicted 11, the run measured 66\n")
+    checks.check_prediction({"runs": None, "positions": 3}, {"runs": 11, "positions": 66})
+    assert capsys.readouterr().out.startswith("⏳")
+
+
+def test_check_peeking_model(capsys):
+    scores = {"peeking": (0.99, 0.01), "causal": (0.97, 0.95), "undertrained": (0.6, 0.0)}
+
+    def check(fn):
+        checks.check_peeking_model(fn, lambda model: scores[model][0], lambda model: scores[model][1])
+
+    def train_peeking_model():
+        return "peeking"
+
+    assert verdict(capsys, check, train_peeking_model).startswith(
+        "✅ teacher-forced accuracy per token at least 95%, exact match when it writes on its own at most 20%")
+    causal = verdict(capsys, check, lambda: "causal")
+    assert causal.startswith("❌ teacher-forced accuracy per token at least 95%, exact match when it writes on "
+                             "its own above 20%") and "causal=False" in causal
+    assert "below 95%" in verdict(capsys, check, lambda: "undertrained")
+    assert "could not be measured: KeyError" in verdict(capsys, check, lambda: "something else")
+    assert verdict(capsys, check, stub).startswith("⏳")
