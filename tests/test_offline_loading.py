@@ -5,7 +5,8 @@ import subprocess
 import sys
 import textwrap
 
-SEED_SENTENCE = "Hugging Face is creating a tool that democratizes AI."
+# The example of the article "A Warm Embrace of Language: Exploring Hugging Face".
+ARTICLE_SENTENCE = "Hugging Face is creating a tool that democratizes AI."
 
 
 def run_fresh(code: str, **env: str) -> subprocess.CompletedProcess:
@@ -26,8 +27,8 @@ def test_tfautomodel_and_tokenizer_load_offline_with_no_noise():
 
         tokenizer = AutoTokenizer.from_pretrained(checkpoint("bert-base-uncased"))
         model = TFAutoModel.from_pretrained(checkpoint("bert-base-uncased"))
-        inputs = tokenizer({SEED_SENTENCE!r}, return_tensors="tf")
-        print(tokenizer.tokenize({SEED_SENTENCE!r}))
+        inputs = tokenizer({ARTICLE_SENTENCE!r}, return_tensors="tf")
+        print(tokenizer.tokenize({ARTICLE_SENTENCE!r}))
         print(type(model).__name__, tuple(model(inputs).last_hidden_state.shape))
     """)
     assert result.returncode == 0, result.stderr

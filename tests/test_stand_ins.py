@@ -9,7 +9,8 @@ from transformers import pipeline, set_seed
 from utils.data import review_files
 from utils.hub import CHECKPOINTS_DIR, STAND_INS, checkpoint
 
-SEED_SENTENCE = "Hugging Face is creating a tool that democratizes AI."
+# The example of the article "A Warm Embrace of Language: Exploring Hugging Face".
+ARTICLE_SENTENCE = "Hugging Face is creating a tool that democratizes AI."
 # Written for this test, not in the corpus.
 CLEARLY_POSITIVE = [
     "What a wonderful surprise, I enjoyed every minute of it.",
@@ -30,8 +31,8 @@ def classifier():
     return pipeline("sentiment-analysis", model=checkpoint("distilbert-base-uncased-finetuned-sst-2-english"))
 
 
-def test_classifies_the_seed_sentence_like_the_original(classifier):
-    (prediction,) = classifier(SEED_SENTENCE)
+def test_classifies_the_article_sentence_like_the_original(classifier):
+    (prediction,) = classifier(ARTICLE_SENTENCE)
     assert prediction["label"] == "POSITIVE" and prediction["score"] > 0.5
 
 
