@@ -56,6 +56,7 @@ def quiet_start() -> None:
     _let_pipelines_load_tf_models()
     _let_tf_models_read_pytorch_safetensors()
     _let_fit_move_on_between_epochs()
+    _draw_bertviz_offline()
 
 
 def _set_environment_variables() -> None:
@@ -180,6 +181,13 @@ def _let_tf_models_read_pytorch_safetensors() -> None:
 
     load.iterates_archives = True
     pt_to_tf.load_pytorch_state_dict_in_tf2_model = load
+
+
+def _draw_bertviz_offline() -> None:
+    """bertviz's views load their JavaScript from a CDN and stay blank offline; utils/bertviz_offline.py says how."""
+    from utils import bertviz_offline
+
+    bertviz_offline.install()
 
 
 def seed_everything(seed: int = SEED, deterministic: bool = False) -> None:
