@@ -1,6 +1,6 @@
 """A learner's real runs, proved in a real browser: JupyterLab, Chromium, Run All Cells.
 
-01: the first notebook runs and draws its plots. 07: bertviz's views draw with every request that does
+01, attention by hand, runs and draws its plots. 07: bertviz's views draw with every request that does
 not go to loopback blocked, as in a classroom without internet (utils/bertviz_offline.py).
 Needs Chromium (Debian: `apt-get install chromium`; .ci/run installs it when it can). Playwright's
 own browser download does not work on these machines, so it drives the system's Chromium.
@@ -49,7 +49,7 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def jupyterlab(tmp_path):
-    """JupyterLab on loopback, serving a copy of notebook 01; stopped (and checked stopped) afterwards."""
+    """JupyterLab on loopback, serving a copy of notebook 01 (attention by hand); stopped and checked stopped after."""
     with serving(NOTEBOOK, tmp_path) as url:
         yield url
 
