@@ -1,5 +1,5 @@
-"""What a learner or a reviewer opens is clean: no local paths, small files, one kernel, lint-free code,
-and exercises in one format (task, a cell to fill, a check, a worked solution)."""
+"""What a learner or a reviewer opens is clean: no local paths, small files, one kernel, lint-free code
+(the exercises' format: test_exercises.py)."""
 
 import json
 import re
@@ -12,7 +12,6 @@ import pytest
 from utils import REPO_ROOT
 
 NOTEBOOKS = sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
-LESSONS = [path for path in NOTEBOOKS if not path.name.startswith("00_")]  # 00 is the guide, with no exercises
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 MAX_BYTES = 2_000_000
 LOCAL_PATH = re.compile(r"/work/|/tmp/|/home/\w|/root/|/Users/\w|[A-Z]:\\\\Users|site-packages")
@@ -53,28 +52,6 @@ def test_one_kernel_and_clean_metadata(path):
         assert set(cell.metadata) <= {"tags", "jupyter"}, f"{path.name}: unexpected cell metadata {dict(cell.metadata)}"
 
 
-@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.name)
-def test_exercises_in_one_format(path):
-    cells = read(path).cells
-    start, end = (section(cells, heading, path.name) for heading in ["## Exercises", "## Solutions"])
-    exercises = [c for c in cells[start:end] if c.cell_type == "code"]
-    solutions = [c for c in cells[end:] if c.cell_type == "code"]
-    stubs = [c for c in exercises if "raise NotImplementedError" in c.source]
-    assert stubs, f"{path.name}: each exercise needs a cell to fill (a stub that raises NotImplementedError)"
-    exercise_output = "".join(t for c in exercises for t in output_texts(c))
-    solution_output = "".join(t for c in solutions for t in output_texts(c))
-    assert "⏳" in exercise_output, f"{path.name}: the checks under Exercises should say the task is not done yet"
-    assert "✅" in solution_output and "❌" not in solution_output, f"{path.name}: every worked solution must pass"
-    assert all(c.metadata.get("jupyter", {}).get("source_hidden") for c in solutions), "solutions start collapsed"
-
-
-def section(cells, heading: str, name: str) -> int:
-    for i, cell in enumerate(cells):
-        if cell.cell_type == "markdown" and heading in cell.source.splitlines():
-            return i
-    raise AssertionError(f"{name}: no '{heading}' heading")
-
-
 def test_code_passes_ruff():
     result = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "."], cwd=REPO_ROOT,
                             capture_output=True, text=True, timeout=120)
@@ -86,3 +63,10 @@ def test_notebooks_are_valid_json_with_trailing_newline():
         text = path.read_text()
         json.loads(text)
         assert text.endswith("\n"), path.name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_test_markers_are_cell_tags_not_code(path):
+    """nbval reads the tags nbval-ignore-output, nbval-skip and raises-exception; a learner never sees them."""
+    for cell in read(path).cells:
+        assert "NBVAL_" not in cell.source, f"{path.name}: an NBVAL_ comment; use a cell tag:\n{cell.source[:120]}"
