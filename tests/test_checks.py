@@ -192,40 +192,6 @@ def test_check_scaled_dot_product_attention(capsys):
     assert "return output, weights" in only_output
 
 
-def test_check_causal_mask(capsys):
-    check = checks.check_causal_mask
-    assert verdict(capsys, check, lambda n: np.tril(np.ones((n, n)))).startswith("✅ causal_mask")
-    assert verdict(capsys, check, lambda n: np.tril(np.ones((n, n), dtype=bool))).startswith("✅")
-    upper = verdict(capsys, check, lambda n: np.triu(np.ones((n, n))))
-    assert upper.startswith("❌ causal_mask(3): expected [[ True, False, False],")
-    assert "upper triangle" in upper
-    assert "keep the diagonal" in verdict(capsys, check, lambda n: np.tril(np.ones((n, n)), k=-1))
-    assert verdict(capsys, check, lambda n: None).startswith("⏳ causal_mask is not done yet")
-
-
-def test_check_split_heads(capsys):
-    def split_heads(x, heads):
-        batch, seq, d_model = x.shape
-        return x.reshape(batch, seq, heads, d_model // heads).transpose(0, 2, 1, 3)
-
-    def reshape_only(x, heads):
-        batch, seq, d_model = x.shape
-        return x.reshape(batch, heads, seq, d_model // heads)
-
-    def no_transpose(x, heads):
-        batch, seq, d_model = x.shape
-        return x.reshape(batch, seq, heads, d_model // heads)
-
-    check = checks.check_split_heads
-    assert verdict(capsys, check, split_heads) == "✅ split_heads passed all 3 checks.\n"
-    mixed = verdict(capsys, check, reshape_only)
-    assert "right shape (2, 4, 3, 2), but at index (0, 0, 1, 0) expected 8., got 2." in mixed
-    assert "reshape to (batch, seq, heads, depth) first" in mixed
-    not_transposed = verdict(capsys, check, no_transpose)
-    assert "expected shape (2, 4, 3, 2), got shape (2, 3, 4, 2)" in not_transposed
-    assert "transpose axes 1 and 2" in not_transposed
-
-
 def test_check_padding_mask(capsys):
     check = checks.check_padding_mask
     good = verdict(capsys, check, lambda ids, pad_id=0: (ids != pad_id)[:, None, None, :])
@@ -238,6 +204,19 @@ def test_check_padding_mask(capsys):
     assert "the mask is inverted" in inverted
     ignores_pad_id = verdict(capsys, check, lambda ids, pad_id=0: (ids != 0)[:, None, None, :])
     assert ignores_pad_id.startswith("❌ padding_mask(<array of shape (1, 4)>, 1)")
+
+
+def test_check_similarity_at_distance(capsys):
+    check = checks.check_similarity_at_distance
+
+    def similarity_at_distance(encoding, distance):
+        return np.sum(encoding[: len(encoding) - distance] * encoding[distance:], axis=-1)
+
+    assert verdict(capsys, check, similarity_at_distance).startswith("✅ similarity_at_distance passed all 4")
+    wrapped = verdict(capsys, check, lambda e, d: np.sum(e * np.roll(e, -d, axis=0), axis=-1))
+    assert wrapped.startswith("❌") and "only the positions i where i + distance exists" in wrapped
+    assert "over the depth axis" in verdict(capsys, check, lambda e, d: e[: len(e) - d] * e[d:])
+    assert verdict(capsys, check, stub).startswith("⏳")
 
 
 def running_mean(x):  # causal: position i averages tokens 0..i
@@ -267,22 +246,6 @@ def test_check_no_peeking(capsys):
 # --- notebook 07: loading models -----------------------------------------------------------
 
 
-def mean_pooling(states, mask):
-    mask = mask[:, :, None]
-    return (states * mask).sum(axis=1) / mask.sum(axis=1)
-
-
-def test_check_mean_pooling(capsys):
-    check = checks.check_mean_pooling
-    assert verdict(capsys, check, mean_pooling) == "✅ mean_pooling passed all 2 checks.\n"
-    assert verdict(capsys, check, stub).startswith("⏳")
-    with_padding = verdict(capsys, check, lambda states, mask: states.mean(axis=1))
-    assert with_padding.startswith("❌ mean_pooling(<array of shape (2, 5, 4)>, <array of shape (2, 5)>)")
-    assert "padding tokens are averaged in" in with_padding
-    wrong_axis = verdict(capsys, check, lambda states, mask: states.mean(axis=2))
-    assert "average over the tokens (axis 1)" in wrong_axis
-
-
 def offset_attention(weights, offset):
     return np.diagonal(weights, offset=offset, axis1=1, axis2=2).mean(axis=-1)
 
@@ -298,46 +261,6 @@ def test_check_offset_attention(capsys):
     assert "don't sum them" in summed
     one_number = verdict(capsys, check, lambda weights, offset: offset_attention(weights, offset).mean())
     assert "one number per head" in one_number
-
-
-class FakeClassifier:
-    """What check_classifier_head uses of a TF model: config, dummy_inputs, and a call."""
-
-    dummy_inputs = {"input_ids": np.zeros((3, 5), dtype="int32")}
-
-    def __init__(self, num_labels, id2label):
-        self.config = type("Config", (), {"id2label": id2label,
-                                          "label2id": {v: k for k, v in id2label.items()}})()
-        self.num_labels = num_labels
-
-    def __call__(self, inputs):
-        return type("Output", (), {"logits": np.zeros((3, self.num_labels))})()
-
-
-def test_check_classifier_head(capsys):
-    labels = ["NEGATIVE", "NEUTRAL", "POSITIVE"]
-    check = checks.check_classifier_head
-
-    def three_way():
-        return FakeClassifier(3, dict(enumerate(labels)))
-
-    assert verdict(capsys, lambda fn: check(fn, labels), three_way) == (
-        "✅ three_way gives 3 logits per text, named NEGATIVE, NEUTRAL, POSITIVE.\n"
-    )
-    assert verdict(capsys, lambda fn: check(fn, labels), stub).startswith("⏳ stub is not done yet")
-
-    def two_way():
-        return FakeClassifier(2, {0: "LABEL_0", 1: "LABEL_1"})
-
-    out = verdict(capsys, lambda fn: check(fn, labels), two_way)
-    assert out.startswith("❌ two_way: expected 3 logits per text (one per label), got shape (3, 2).")
-    assert "num_labels=3" in out
-
-    def unnamed():
-        return FakeClassifier(3, {0: "LABEL_0", 1: "LABEL_1", 2: "LABEL_2"})
-
-    assert "Hint: pass id2label=" in verdict(capsys, lambda fn: check(fn, labels), unnamed)
-    assert "expected a model" in verdict(capsys, lambda fn: check(fn, labels), lambda: "a string")
 
 
 # --- notebook 05: tokenizers ---------------------------------------------------------------
@@ -423,54 +346,34 @@ def test_check_pad_and_truncate(capsys):
     assert "the mask is inverted" in verdict(capsys, check, inverted)
 
 
-class OffsetsTokenizer:  # what check_original_pieces needs of a fast tokenizer: lowercase words, [CLS]/[SEP]
-    def tokenize(self, text):
-        return text.lower().replace(",", " ,").replace(".", " .").replace("?", " ?").split()
+class RoundTripTokenizer:  # lowercases on the way in, like BERT's uncased tokenizer
+    def __call__(self, texts, add_special_tokens=True):
+        assert not add_special_tokens
+        return {"input_ids": [text.lower().split(" ") for text in texts]}
 
-    def __call__(self, text, add_special_tokens=True, return_offsets_mapping=False):
-        import re
-
-        offsets = [match.span() for match in re.finditer(r"\w+|[^\w\s]", text)]
-        return {"offset_mapping": [(0, 0), *offsets, (0, 0)] if add_special_tokens else offsets}
+    def decode(self, ids):
+        return " ".join(ids)
 
 
-def test_check_original_pieces(capsys):
-    tokenizer = OffsetsTokenizer()
+class LosslessTokenizer(RoundTripTokenizer):
+    def __call__(self, texts, add_special_tokens=True):
+        return {"input_ids": [[text] for text in texts]}
 
-    def original_pieces(text, tokenizer):
-        offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
-        return [text[start:end] for start, end in offsets]
 
+def lossy_texts(texts, tokenizer):
+    ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
+    return [text for text, row in zip(texts, ids, strict=True) if tokenizer.decode(row) != text]
+
+
+def test_check_lossy_texts(capsys):
     def check(fn):
-        checks.check_original_pieces(fn, tokenizer)
+        checks.check_lossy_texts(fn, [RoundTripTokenizer(), LosslessTokenizer()])
 
-    assert verdict(capsys, check, original_pieces) == "✅ original_pieces passed all 3 checks.\n"
-    assert verdict(capsys, check, stub).startswith("⏳")
-    out = verdict(capsys, check, lambda text, tokenizer: tokenizer.tokenize(text))
-    assert out.startswith("❌ original_pieces('Hugging Face DEMOCRATIZES AI.', tokenizer): "
-                          "expected ['Hugging', 'Face', 'DEMOCRATIZES', 'AI', '.'], got ['hugging',")
-    assert "slice the original text" in out
-
-    def with_specials(text, tokenizer):
-        return [text[start:end] for start, end in tokenizer(text, return_offsets_mapping=True)["offset_mapping"]]
-
-    assert "empty (0, 0) spans" in verdict(capsys, check, with_specials)
-
-
-def softmax_with_temperature(logits, temperature):
-    return softmax(logits / temperature)
-
-
-def test_check_softmax_with_temperature(capsys):
-    check = checks.check_softmax_with_temperature
-    assert verdict(capsys, check, softmax_with_temperature) == (
-        "✅ softmax_with_temperature passed all 4 checks.\n"
-    )
-    multiplied = verdict(capsys, check, lambda logits, t: softmax(logits * t))
-    assert multiplied.startswith("❌ softmax_with_temperature([ 2.,  1.,  0., -1.], 0.5)")
-    assert "divide the logits by the temperature" in multiplied
-    outside = verdict(capsys, check, lambda logits, t: softmax(logits) / t)
-    assert "the temperature goes inside the softmax" in outside
+    assert verdict(capsys, check, lossy_texts).startswith("✅ lossy_texts passed all 2 checks")
+    everything = verdict(capsys, check, lambda texts, tokenizer: list(texts))
+    assert everything.startswith("❌ lossy_texts(texts, RoundTripTokenizer): expected ['Hugging Face")
+    assert "keep a text only if it changed" in everything
+    assert verdict(capsys, check, lambda texts, tokenizer: 1 / 0).startswith("❌ lossy_texts(texts, ")
     assert verdict(capsys, check, stub).startswith("⏳")
 
 
@@ -747,6 +650,28 @@ def test_check_prediction(capsys):
         "✅ runs: you predicted 11, the run measured 11\n❌ positions: you predicted 11, the run measured 66\n")
     checks.check_prediction({"runs": None, "positions": 3}, {"runs": 11, "positions": 66})
     assert capsys.readouterr().out.startswith("⏳")
+
+
+def test_check_prediction_compares_numbers_to_within_a_tolerance_and_words_exactly(capsys):
+    measured = {"top probability": 0.996, "token": " a"}
+    checks.check_prediction({"top probability": 1.0, "token": " a"}, measured, tolerance=0.01)
+    assert capsys.readouterr().out.count("✅") == 2
+    checks.check_prediction({"top probability": 0.9, "token": "a"}, measured, tolerance=0.01)
+    assert capsys.readouterr().out.count("❌") == 2
+
+
+def test_check_attention_reading(capsys):
+    tokens = ["the", "cat", "sat", "the"]
+    weights = np.array([[1.0, 0, 0, 0], [0.651, 0.349, 0, 0], [0.284, 0.621, 0.095, 0], [0.25, 0.25, 0.25, 0.25]])
+    checks.check_attention_reading({"cat": ("the", 0.65), "sat": ("cat", 0.62)}, weights, tokens)
+    assert capsys.readouterr().out == ("✅ 'cat' attends most to 'the' with 0.65; you read 'the' with 0.65\n"
+                                       "✅ 'sat' attends most to 'cat' with 0.62; you read 'cat' with 0.62\n")
+    checks.check_attention_reading({"sat": ("the", 0.62), "cat": ("the", 0.35)}, weights, tokens)
+    assert capsys.readouterr().out.count("❌") == 2
+    checks.check_attention_reading({"sat": ("cat", None)}, weights, tokens)
+    assert capsys.readouterr().out.startswith("⏳")
+    checks.check_attention_reading({"dog": ("cat", 0.5)}, weights, tokens)
+    assert capsys.readouterr().out.startswith("❌ 'dog': expected a token of the heatmap's rows")
 
 
 def test_check_peeking_model(capsys):

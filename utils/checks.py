@@ -113,45 +113,6 @@ def check_scaled_dot_product_attention(fn: Callable) -> None:
     check_function(fn, cases, name=_name(fn, "scaled_dot_product_attention"), hint=hint)
 
 
-def check_causal_mask(fn: Callable) -> None:
-    """Check ``causal_mask(n)``: True (or 1) where key j ≤ query i (notebook 01)."""
-    cases = [((n,), np.tril(np.ones((n, n), dtype=bool))) for n in (1, 3, 6)]
-
-    def hint(args, got):
-        (n,) = args
-        got = np.asarray(got)
-        if got.shape != (n, n):
-            return None
-        if np.array_equal(got.astype(bool), np.triu(np.ones((n, n), dtype=bool))):
-            return ("that is the upper triangle: row i is a query and may see keys 0..i, "
-                    "on and below the diagonal (np.tril).")
-        if np.array_equal(got.astype(bool), np.tril(np.ones((n, n), dtype=bool), k=-1)):
-            return "keep the diagonal: a token may attend to itself."
-        return None
-
-    check_function(fn, cases, name=_name(fn, "causal_mask"), hint=hint)
-
-
-def check_split_heads(fn: Callable) -> None:
-    """Check ``split_heads(x, num_heads)``: (batch, seq, d_model) -> (batch, heads, seq, depth)
-    with head h holding features h * depth to (h + 1) * depth of every token (notebook 02)."""
-    x = np.arange(2 * 3 * 8, dtype="float32").reshape(2, 3, 8)
-    cases = [((x, heads), _split_heads(x, heads)) for heads in (4, 2, 1)]
-
-    def hint(args, got):
-        x, heads = args
-        batch, seq, d_model = x.shape
-        got = np.asarray(got)
-        if got.shape == (batch, seq, heads, d_model // heads):
-            return "transpose axes 1 and 2, so heads come before the sequence axis."
-        if np.array_equal(got, x.reshape(batch, heads, seq, d_model // heads)):
-            return ("right shape, mixed-up values: reshape to (batch, seq, heads, depth) first, "
-                    "then transpose to (batch, heads, seq, depth).")
-        return None
-
-    check_function(fn, cases, name=_name(fn, "split_heads"), hint=hint)
-
-
 def check_padding_mask(fn: Callable) -> None:
     """Check ``padding_mask(token_ids, pad_id)``: (batch, seq) ids -> a (batch, 1, 1, seq) mask,
     True (or 1) on real tokens, that broadcasts over (batch, heads, queries, keys) (notebook 02)."""
@@ -175,6 +136,26 @@ def check_padding_mask(fn: Callable) -> None:
         return None
 
     check_function(fn, cases, name=_name(fn, "padding_mask"), hint=hint)
+
+
+def check_similarity_at_distance(fn: Callable) -> None:
+    """Check ``similarity_at_distance(encoding, distance)``: the dot products ``encoding[i] @ encoding[i + distance]``
+    for every position i where ``i + distance`` exists, for an encoding of shape (length, depth) (notebook 02)."""
+    rng = np.random.default_rng(0)
+    encoding = rng.normal(size=(6, 4))
+    cases = [((encoding, distance), _similarity_at_distance(encoding, distance)) for distance in (1, 0, 4, 5)]
+
+    def hint(args, got):
+        encoding, distance = args
+        got = np.asarray(got)
+        if got.shape == (len(encoding),):
+            return (f"only the positions i where i + distance exists: {len(encoding) - distance} of them "
+                    "for this input (encoding[:-distance] against encoding[distance:], with care for 0).")
+        if got.ndim == 2:
+            return "one number per pair of positions: sum the products over the depth axis (axis=-1)."
+        return None
+
+    check_function(fn, cases, name=_name(fn, "similarity_at_distance"), hint=hint)
 
 
 def check_no_peeking(fn: Callable, shape: tuple[int, int, int] = (1, 6, 16)) -> None:
@@ -250,16 +231,34 @@ def check_cross_attention_weights(fn: Callable, layer) -> None:
         print(f"✅ {name} gives the layer's own weights for every head, padding included.")
 
 
-def check_prediction(predicted: dict, measured: dict) -> None:
+def check_prediction(predicted: dict, measured: dict, tolerance: float = 0) -> None:
     """Compare what the learner predicted before running with what the run measured (any notebook):
-    ``predicted`` and ``measured`` map the same names to numbers."""
+    ``predicted`` and ``measured`` map the same names to numbers (equal to within ``tolerance``) or words."""
     if any(value is None or value is ... for value in predicted.values()):
         print("⏳ write down a number for each prediction above, then run this cell again.")
         return
     for quantity, value in measured.items():
         guess = predicted.get(quantity)
-        mark = "✅" if guess == value else "❌"
+        mark = "✅" if _same(guess, value, tolerance) else "❌"
         print(f"{mark} {quantity}: you predicted {guess}, the run measured {value}")
+
+
+def check_attention_reading(answers: dict, weights, tokens: Sequence[str]) -> None:
+    """Compare what the learner read off an attention heatmap with the weights it shows (notebooks 01, 07):
+    ``answers`` maps a query token to ``(the key token it attends to most, that weight to 2 decimals)``."""
+    if any(value is None or value is ... or None in tuple(value) for value in answers.values()):
+        print("⏳ read the heatmap and fill in every answer, then run this cell again.")
+        return
+    weights, tokens = np.asarray(weights), list(tokens)
+    for query, answer in answers.items():
+        if query not in tokens or not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            print(f"❌ {query!r}: expected a token of the heatmap's rows {tokens} with a pair (key, weight).")
+            continue
+        row = weights[tokens.index(query)]
+        key, weight = tokens[int(row.argmax())], float(row.max())
+        key_right = answer[0] == key or (answer[0] in tokens and np.isclose(row[tokens.index(answer[0])], weight))
+        mark = "✅" if key_right and _same(answer[1], weight, 0.01) else "❌"
+        print(f"{mark} {query!r} attends most to {key!r} with {weight:.2f}; you read {answer[0]!r} with {answer[1]}")
 
 
 def check_peeking_model(fn: Callable, teacher_forced_accuracy: Callable, exact_match: Callable) -> None:
@@ -283,28 +282,6 @@ def check_peeking_model(fn: Callable, teacher_forced_accuracy: Callable, exact_m
               "one epoch on the training set, and return it.")
 
 
-def check_mean_pooling(fn: Callable) -> None:
-    """Check ``mean_pooling(last_hidden_state, attention_mask)``: the average of each text's
-    token vectors, (batch, tokens, hidden) -> (batch, hidden), over real tokens only (notebook 07)."""
-    rng = np.random.default_rng(0)
-    states = rng.normal(size=(2, 5, 4)).astype("float32")
-    no_padding = np.ones((2, 5), dtype="int32")
-    padded = np.array([[1, 1, 1, 1, 1], [1, 1, 1, 0, 0]], dtype="int32")  # like a padded batch
-    cases = [((states, mask), _mean_pooling(states, mask)) for mask in (no_padding, padded)]
-
-    def hint(args, got):
-        states, mask = args
-        got = np.asarray(got)
-        if got.shape == (states.shape[0], states.shape[2]) and np.allclose(got, states.mean(axis=1), atol=1e-5):
-            return ("padding tokens are averaged in: multiply by the mask (with an axis added, "
-                    "mask[:, :, None]) and divide by the number of real tokens, mask.sum(axis=1).")
-        if got.shape == (states.shape[0], states.shape[1]):
-            return "average over the tokens (axis 1), not over the hidden features."
-        return None
-
-    check_function(fn, cases, name=_name(fn, "mean_pooling"), hint=hint)
-
-
 def check_offset_attention(fn: Callable) -> None:
     """Check ``offset_attention(weights, offset)``: for weights of shape (heads, tokens, tokens),
     each head's average weight from token i to token i + offset (-1: the previous token) (notebook 07)."""
@@ -325,32 +302,6 @@ def check_offset_attention(fn: Callable) -> None:
         return None
 
     check_function(fn, cases, name=_name(fn, "offset_attention"), hint=hint)
-
-
-def check_classifier_head(fn: Callable, labels: Sequence[str]) -> None:
-    """Check that ``fn()`` returns a sequence classifier with one output per label in ``labels``,
-    and those label names in its config (notebook 07). It calls the model on its dummy inputs."""
-    name = _name(fn, "your function")
-    model = _answer(fn, (), call=name, not_done=_not_done(name))
-    if model is _MISSING:
-        return
-    expected = dict(enumerate(labels))
-    config = getattr(model, "config", None)
-    if config is None or not callable(model):
-        print(f"❌ {name}: expected a model from TFAutoModelForSequenceClassification.from_pretrained, "
-              f"got {type(model).__name__}")
-        return
-    outputs = model(model.dummy_inputs)
-    logits = np.asarray(getattr(outputs, "logits", np.zeros((0, 0))))
-    if logits.shape[-1:] != (len(labels),):
-        print(f"❌ {name}: expected {len(labels)} logits per text (one per label), got shape {logits.shape}.\n"
-              f"   Hint: pass num_labels={len(labels)} to from_pretrained.")
-        return
-    if dict(config.id2label) != expected or dict(config.label2id) != {v: k for k, v in expected.items()}:
-        print(f"❌ {name}: expected id2label {expected}, got {dict(config.id2label)}.\n"
-              "   Hint: pass id2label={0: ..., 1: ...} and label2id={...: 0, ...} to from_pretrained.")
-        return
-    print(f"✅ {name} gives {len(labels)} logits per text, named {', '.join(labels)}.")
 
 
 def check_wordpiece(fn: Callable) -> None:
@@ -402,45 +353,24 @@ def check_pad_and_truncate(fn: Callable) -> None:
     check_function(fn, cases, name=_name(fn, "pad_and_truncate"), hint=hint)
 
 
-def check_original_pieces(fn: Callable, tokenizer) -> None:
-    """Check ``original_pieces(text, tokenizer)``: the piece of the original ``text`` that each
-    token (special tokens left out) comes from, found with a fast tokenizer's offsets (notebook 05)."""
-    texts = ["Hugging Face DEMOCRATIZES AI.", "Café Zürich, naïve?", "unbelievably good"]
+def check_lossy_texts(fn: Callable, tokenizers: Sequence) -> None:
+    """Check ``lossy_texts(texts, tokenizer)``: the texts that do not come back unchanged when encoded
+    without special tokens and decoded again, in their original order (notebook 05)."""
+    texts = ["Hugging Face democratizes AI.", "hugging face democratizes ai.", "Café crème, s'il vous plaît!",
+             "two  spaces", "tokens: 42"]
 
-    def pieces(text):
-        offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
-        return [text[start:end] for start, end in offsets]
-
-    def hint(args, got):
-        text = args[0]
-        if got == tokenizer.tokenize(text):
-            return "those are the tokens; slice the original text with each token's (start, end) offsets."
-        if got and (got[0] == "" or got[-1] == ""):
-            return ("special tokens have empty (0, 0) spans: leave them out "
-                    "(add_special_tokens=False, or skip start == end).")
-        return None
-
-    cases = [((text, tokenizer), pieces(text)) for text in texts]
-    print(_list_verdict(fn, cases, _name(fn, "original_pieces"), hint, shown=lambda args: f"{args[0]!r}, tokenizer"))
-
-
-def check_softmax_with_temperature(fn: Callable) -> None:
-    """Check ``softmax_with_temperature(logits, temperature)``: softmax(logits / temperature)
-    along the last axis, as ``do_sample=True, temperature=...`` does before sampling (notebook 06)."""
-    logits = np.array([2.0, 1.0, 0.0, -1.0])
-    cases = [((logits, t), _softmax(logits / t)) for t in (1.0, 0.5, 2.0)]
-    cases.append(((np.array([[3.0, 1.0], [0.0, 0.0]]), 0.25), _softmax(np.array([[12.0, 4.0], [0.0, 0.0]]))))
+    def lossy(tokenizer):
+        ids = tokenizer(texts, add_special_tokens=False)["input_ids"]
+        return [text for text, row in zip(texts, ids, strict=True) if tokenizer.decode(row) != text]
 
     def hint(args, got):
-        logits, temperature = args
-        got = np.asarray(got, dtype=float)
-        if got.shape == logits.shape and np.allclose(got, _softmax(logits * temperature), atol=1e-6):
-            return "divide the logits by the temperature, don't multiply them."
-        if got.shape == logits.shape and np.allclose(got, _softmax(logits) / temperature, atol=1e-6):
-            return "the temperature goes inside the softmax: softmax(logits / temperature)."
+        if got == texts or not got:
+            return "encode with add_special_tokens=False, decode the ids, and keep a text only if it changed."
         return None
 
-    check_function(fn, cases, name=_name(fn, "softmax_with_temperature"), atol=1e-6, hint=hint)
+    cases = [((texts, tokenizer), lossy(tokenizer)) for tokenizer in tokenizers]
+    print(_list_verdict(fn, cases, _name(fn, "lossy_texts"), hint,
+                        shown=lambda args: f"texts, {type(args[1]).__name__}"))
 
 
 def check_top_p_filter(fn: Callable) -> None:
@@ -790,6 +720,13 @@ def _compare(got, expected, atol: float) -> str | None:
     return f"expected {_show(expected)}, got {_show(got)}"
 
 
+def _same(answer, truth, tolerance: float) -> bool:
+    """A learner's answer against the truth: numbers to within ``tolerance``, anything else exactly."""
+    if isinstance(truth, (int, float, np.number)) and isinstance(answer, (int, float, np.number)):
+        return abs(float(answer) - float(truth)) <= tolerance
+    return answer == truth
+
+
 def _describe(value) -> str:
     """An argument as the learner would recognise it: small values in full, big ones by shape."""
     if isinstance(value, np.ndarray) and (value.ndim > 1 or value.size > 8):
@@ -867,9 +804,8 @@ def _attention(q, k, v, mask=None, scale=True):
     return weights @ v, weights
 
 
-def _mean_pooling(states: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    mask = mask[:, :, None].astype(states.dtype)
-    return (states * mask).sum(axis=1) / mask.sum(axis=1)
+def _similarity_at_distance(encoding: np.ndarray, distance: int) -> np.ndarray:
+    return np.sum(encoding[: len(encoding) - distance] * encoding[distance:], axis=-1)
 
 
 def _offset_attention(weights: np.ndarray, offset: int) -> np.ndarray:
@@ -889,7 +825,3 @@ def _top_k_similar(query: np.ndarray, corpus: np.ndarray, k: int) -> np.ndarray:
     similarities = corpus @ query / (np.linalg.norm(corpus, axis=-1) * np.linalg.norm(query))
     return np.argsort(-similarities)[:k]
 
-
-def _split_heads(x: np.ndarray, heads: int) -> np.ndarray:
-    batch, seq, d_model = x.shape
-    return x.reshape(batch, seq, heads, d_model // heads).transpose(0, 2, 1, 3)
