@@ -1,5 +1,8 @@
 """utils.plots: each helper takes the shapes it documents, refuses others, returns a Figure."""
 
+import io
+from itertools import combinations
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -345,3 +348,129 @@ def test_training_curves_refuse_series_of_different_lengths():
         plots.training_curves({"loss": [0.5, 0.4], "val_loss": [0.6]})
     with pytest.raises(ValueError, match="one value per epoch"):
         plots.training_curves({})
+
+
+# --- diagrams ------------------------------------------------------------------------------
+
+
+def labels(fig) -> list:
+    """A diagram's texts: its title, then every label of its one axes (not the arrows, empty annotations)."""
+    return [fig._suptitle, *(text for text in fig.axes[0].texts if text.get_text())]
+
+
+def label_texts(fig) -> list[str]:
+    return [text.get_text() for text in labels(fig)]
+
+
+def where(fig, text: str) -> tuple[float, float]:
+    """The position of the one label that reads ``text`` exactly."""
+    (position,) = [label.get_position() for label in labels(fig) if label.get_text() == text]
+    return position
+
+
+def row(fig, y: float) -> list[str]:
+    """The labels centred at height ``y``, from left to right."""
+    return [label.get_text() for label in sorted(labels(fig), key=lambda label: label.get_position()[0])
+            if label.get_position()[1] == y]
+
+
+def assert_readable(fig) -> None:
+    """8 to 10 inches wide, labels of 9 pt or more inside the figure, none over another or out of its box."""
+    assert 8 <= fig.get_figwidth() <= 10
+    renderer = fig.canvas.get_renderer()
+    extents = [(label, label.get_window_extent(renderer)) for label in labels(fig)]
+    for label, extent in extents:
+        assert label.get_fontsize() >= 9, label.get_text()
+        assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1, f"{label.get_text()!r} is cut off"
+        assert fig.bbox.y0 <= extent.y0 and extent.y1 <= fig.bbox.y1, f"{label.get_text()!r} is cut off"
+    for (first, one), (second, other) in combinations(extents, 2):
+        assert not one.overlaps(other), f"{first.get_text()!r} overlaps {second.get_text()!r}"
+    ax = fig.axes[0]
+    for patch in ax.patches:
+        box = patch.get_window_extent(renderer)
+        for label, extent in extents[1:]:
+            if box.contains(*ax.transData.transform(label.get_position())):
+                assert box.x0 < extent.x0 and extent.x1 < box.x1, f"{label.get_text()!r} sticks out of its box"
+                assert box.y0 < extent.y0 and extent.y1 < box.y1, f"{label.get_text()!r} sticks out of its box"
+
+
+def png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=40)
+    return buffer.getvalue()
+
+
+DIAGRAMS = ["self_attention_diagram", "multi_head_attention_diagram"]
+
+
+@pytest.mark.parametrize("name", DIAGRAMS)
+def test_diagrams_are_readable_figures_drawn_the_same_every_time(name):
+    fig = getattr(plots, name)()
+    assert isinstance(fig, Figure)
+    assert plt.get_fignums() == [fig.number]  # plt.show() displays it once
+    assert_readable(fig)
+    assert png(fig) == png(getattr(plots, name)())
+
+
+def test_the_readability_check_catches_overlapping_labels_and_text_out_of_its_box():
+    fig = plots.self_attention_diagram()
+    fig.axes[0].text(0.8, 1.95, "a label over X")
+    with pytest.raises(AssertionError, match="overlaps 'a label over X'"):
+        assert_readable(fig)
+    fig = plots.self_attention_diagram()
+    next(label for label in labels(fig) if label.get_text().startswith("Q ")).set_text("Q: one row per token, too long")
+    with pytest.raises(AssertionError, match="sticks out of its box"):
+        assert_readable(fig)
+
+
+def test_self_attention_diagram_shows_the_notebooks_names_with_shapes_from_the_sizes():
+    fig = plots.self_attention_diagram(n_tokens=5, d_model=8, d_k=2)
+    texts = label_texts(fig)
+    assert "X\n(5, 8)\ntokens × d_model" in texts
+    assert [text for text in texts if text.startswith("@ W_")] == ["@ W_Q (8, 2)", "@ W_K (8, 2)", "@ W_V (8, 2)"]
+    assert {"Q (queries)\n(5, 2)", "K (keys)\n(5, 2)", "V (values)\n(5, 2)"} <= set(texts)
+    assert "scores\n= Q @ K.T\n(5, 5)" in texts and "scaled_scores\n(5, 5)" in texts
+    assert "/ sqrt(d_k)\nd_k = 2" in texts and "softmax" in texts
+    assert "weights\n(5, 5)\nrows sum to 1" in texts and "output\n= weights @ V\n(5, 2)" in texts
+    x_of = {name: where(fig, text)[0] for name, text in [("X", "X\n(5, 8)\ntokens × d_model"),
+            ("scores", "scores\n= Q @ K.T\n(5, 5)"), ("weights", "weights\n(5, 5)\nrows sum to 1")]}
+    assert x_of["X"] < x_of["scores"] < x_of["weights"]  # read from left to right, as the notebook computes
+    assert_readable(fig)
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ({"d_k": 0}, "expected d_k to be a whole number of at least 1, got 0"),
+    ({"n_tokens": 2.5}, "expected n_tokens to be a whole number of at least 1, got 2.5"),
+    ({"d_model": True}, "expected d_model to be a whole number of at least 1, got True"),
+])
+def test_self_attention_diagram_refuses_sizes_a_matrix_cannot_have(sizes, message):
+    with pytest.raises(ValueError) as error:
+        plots.self_attention_diagram(**sizes)
+    assert str(error.value) == message
+
+
+def test_multi_head_attention_diagram_splits_d_model_into_heads_of_depth_d_model_over_heads():
+    fig = plots.multi_head_attention_diagram(batch=1, n_tokens=5, d_model=12, num_heads=3)
+    texts = label_texts(fig)
+    split = row(fig, where(fig, "x\n(1, 5, 12)")[1])
+    assert split == ["x\n(1, 5, 12)", "self.wq(x)\n(1, 5, 12)", "(1, 5, 3, 4)", "q\n(1, 3, 5, 4)"]
+    merged = row(fig, where(fig, "heads\n(1, 3, 5, 4)")[1])  # read from right to left
+    assert merged == ["output\n(1, 5, 12)", "concatenated\n(1, 5, 12)", "(1, 5, 3, 4)", "heads\n(1, 3, 5, 4)"]
+    assert {"split_heads", "tf.reshape", "tf.transpose\n[0, 2, 1, 3]", "wo (W_O)"} <= set(texts)
+    assert "(batch, heads, tokens, depth)" in texts and "(batch, tokens, heads, depth)" in texts
+    assert any("weights (1, 3, 5, 5)" in text for text in texts)
+    assert ["head 0", "head 1", "head 2"] == [text for text in texts if text.startswith("head ")]
+    assert "one token's d_model = 12 numbers:\nnum_heads = 3 heads × depth 4" in texts
+    assert_readable(fig)
+
+
+def test_multi_head_attention_diagram_stays_readable_with_bert_base_sizes():
+    fig = plots.multi_head_attention_diagram(batch=32, n_tokens=512, d_model=768, num_heads=12)
+    assert "q\n(32, 12, 512, 64)" in label_texts(fig)
+    assert_readable(fig)
+
+
+def test_multi_head_attention_diagram_refuses_heads_that_do_not_divide_d_model():
+    with pytest.raises(ValueError) as error:
+        plots.multi_head_attention_diagram(d_model=16, num_heads=3)
+    assert str(error.value) == "expected d_model to be a multiple of num_heads, got d_model=16 and num_heads=3"

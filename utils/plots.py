@@ -1,4 +1,5 @@
-"""Figures the notebooks draw in one call: attention heatmaps, heads, positions, timings, tokens.
+"""Figures the notebooks draw in one call: attention heatmaps, heads, positions, timings, tokens,
+and diagrams of the architectures they build.
 
 Every function returns the matplotlib Figure it drew and leaves it open. In a notebook, end
 the cell with ``plt.show()``: it displays each figure once and closes it. In a script, call
@@ -10,10 +11,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyBboxPatch, Rectangle
 
 
 def attention_heatmap(
@@ -388,6 +391,95 @@ def training_curves(
     return fig
 
 
+def self_attention_diagram(
+    n_tokens: int = 6,
+    d_model: int = 4,
+    d_k: int = 3,
+    title: str = "Self-attention, step by step",
+) -> Figure:
+    """Draw the path from embeddings ``X`` to ``output``, with every matrix's shape.
+
+    Taught in notebook 01 (self-attention by hand), with its names: ``X @ W_Q`` gives ``Q`` (and
+    likewise ``K``, ``V``), ``scores = Q @ K.T``, ``scaled_scores = scores / sqrt(d_k)``,
+    ``weights = softmax(scaled_scores)``, ``output = weights @ V``. Values have size ``d_k`` too.
+    """
+    _check_sizes(n_tokens=n_tokens, d_model=d_model, d_k=d_k)
+    fig, ax = _diagram(10, 4.0, title)
+    rows = {"Q": 3.1, "K": 2.05, "V": 0.8}
+    x = _box(ax, 0.8, 1.95, 1.45, 2.9, f"X\n{_shape(n_tokens, d_model)}\ntokens × d_model")
+    boxes = {}
+    for name, y in rows.items():
+        _arrow(ax, (x.right[0], y), (2.55, y))
+        _note(ax, 2.04, y + 0.08, f"@ W_{name} {_shape(d_model, d_k)}", va="bottom")
+        role = {"Q": "queries", "K": "keys", "V": "values"}[name]
+        boxes[name] = _box(ax, 3.2, y, 1.3, 0.7, f"{name} ({role})\n{_shape(n_tokens, d_k)}", "dense")
+    square = _shape(n_tokens, n_tokens)
+    scores = _box(ax, 5.0, 2.575, 1.2, 0.95, f"scores\n= Q @ K.T\n{square}", "attention")
+    _arrow(ax, boxes["Q"].right, (scores.left[0], 2.8))
+    _arrow(ax, boxes["K"].right, (scores.left[0], 2.35))
+    scaled = _box(ax, 7.2, 2.575, 1.3, 0.95, f"scaled_scores\n{square}", "attention")
+    _arrow(ax, scores.right, scaled.left)
+    _note(ax, 6.075, 2.655, f"/ sqrt(d_k)\nd_k = {d_k}", va="bottom")
+    weights = _box(ax, 9.2, 2.575, 1.3, 0.95, f"weights\n{square}\nrows sum to 1", "attention")
+    _arrow(ax, scaled.right, weights.left)
+    _note(ax, 8.2, 2.655, "softmax", va="bottom")
+    output = _box(ax, 9.2, 0.8, 1.3, 0.95, f"output\n= weights @ V\n{_shape(n_tokens, d_k)}")
+    _arrow(ax, weights.bottom, output.top)
+    _arrow(ax, boxes["V"].right, output.left)
+    _note(ax, 6.2, 0.88, "each row of output: the rows of V, weighted by a row of weights", va="bottom")
+    return fig
+
+def multi_head_attention_diagram(
+    batch: int = 2,
+    n_tokens: int = 6,
+    d_model: int = 16,
+    num_heads: int = 4,
+    title: str = "Multi-head attention: split into heads, attend, concatenate",
+) -> Figure:
+    """Draw the shapes inside ``MultiHeadSelfAttention.call``, from ``x`` to the output of ``wo``.
+
+    Taught in notebook 02 (multi-head attention), with its names: ``wq`` (and ``wk``, ``wv``),
+    ``split_heads`` (reshape, then transpose), ``scaled_dot_product_attention`` on every head at
+    once, then the reverse (transpose, reshape: the concatenation) and ``wo``. Each head gets
+    ``depth = d_model // num_heads`` of each token's numbers.
+    """
+    _check_sizes(batch=batch, n_tokens=n_tokens, d_model=d_model, num_heads=num_heads)
+    _check_heads(d_model, num_heads)
+    depth = d_model // num_heads
+    flat, by_token, by_head = (batch, n_tokens, d_model), (batch, n_tokens, num_heads, depth), \
+        (batch, num_heads, n_tokens, depth)
+    fig, ax = _diagram(10, 5.0, title)
+    columns, top, bottom = (0.95, 3.55, 6.15, 8.75), 3.75, 0.95
+    axes = {flat: "(batch, tokens, d_model)", by_token: "(batch, tokens, heads, depth)",
+            by_head: "(batch, heads, tokens, depth)"}
+    split = [("x\n", flat, "data"), ("self.wq(x)\n", flat, "dense"), ("", by_token, "step"),
+             ("q\n", by_head, "step")]  # a box without a name: an intermediate result
+    merged = [("heads\n", by_head, "attention"), ("", by_token, "step"), ("concatenated\n", flat, "step"),
+              ("output\n", flat, "dense")]
+    rows = []
+    for y, boxes in [(top, split), (bottom, merged[::-1])]:
+        rows.append([_box(ax, x, y, 1.4, 0.7, f"{name}{_shape(*shape)}", kind)
+                     for x, (name, shape, kind) in zip(columns, boxes, strict=True)])
+        for x, (_, shape, _) in zip(columns, boxes, strict=True):
+            _note(ax, x, y - 0.5, axes[shape])
+    operations = ["wq\n(wk, wv alike)", "tf.reshape", "tf.transpose\n[0, 2, 1, 3]"]
+    for left, right, operation in zip(rows[0][:-1], rows[0][1:], operations, strict=True):
+        _arrow(ax, left.right, right.left)
+        _note(ax, (left.right[0] + right.left[0]) / 2, top + 0.08, operation, va="bottom")
+    for left, right, operation in zip(rows[1][:-1], rows[1][1:], ["wo (W_O)", *operations[1:]], strict=True):
+        _arrow(ax, right.left, left.right)
+        _note(ax, (left.right[0] + right.left[0]) / 2, bottom + 0.08, operation, va="bottom")
+    edge = rows[0][-1].right[0] + 0.25
+    _arrow(ax, rows[0][-1].right, (edge, top), (edge, bottom), rows[1][-1].right)
+    _note(ax, edge - 0.15, 2.35, f"scaled_dot_product_attention(q, k, v)\nthe heads axis acts as a batch axis:\n"
+          f"{num_heads} attentions at once, weights {_shape(batch, num_heads, n_tokens, n_tokens)}", ha="right")
+    _bracket(ax, (columns[1], top + 0.65), (columns[3], top + 0.65), "split_heads", "above")
+    _bracket(ax, (columns[1], bottom + 0.65), (columns[3], bottom + 0.65), "concatenate: split_heads undone",
+             "above")
+    _head_strip(ax, 0.3, 2.5, 4.2, num_heads, depth)
+    return fig
+
+
 def _draw_weights(ax, weights: np.ndarray, tokens_x, tokens_y, fontsize: int):
     """One heatmap with token labels; weights in [0, 1] share a fixed 0–1 colour scale."""
     in_unit_range = weights.size and weights.min() >= 0 and weights.max() <= 1
@@ -397,3 +489,108 @@ def _draw_weights(ax, weights: np.ndarray, tokens_x, tokens_y, fontsize: int):
                   ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(tokens_y)), list(tokens_y), fontsize=fontsize)
     return image
+
+
+# --- diagrams: coordinates are inches from the figure's bottom-left corner ---------------------
+
+_FONT, _SMALL = 10, 9  # points; 9 pt is still readable at the notebooks' 80 dpi
+_LINE = "0.3"
+_COLOURS = {"data": "#ececec", "dense": "#d6ebcf", "attention": "#fbd8b4", "norm": "#fff0ab",
+            "ffn": "#cde1f5", "step": "#e5dcf5"}
+
+
+@dataclass(frozen=True)
+class _Box:
+    """A drawn box: its centre and size, and the middles of its sides for arrows to start or end at."""
+
+    x: float
+    y: float
+    width: float
+    height: float
+
+    @property
+    def top(self) -> tuple[float, float]:
+        return self.x, self.y + self.height / 2
+
+    @property
+    def bottom(self) -> tuple[float, float]:
+        return self.x, self.y - self.height / 2
+
+    @property
+    def left(self) -> tuple[float, float]:
+        return self.x - self.width / 2, self.y
+
+    @property
+    def right(self) -> tuple[float, float]:
+        return self.x + self.width / 2, self.y
+
+
+def _check_sizes(**sizes) -> None:
+    for name, size in sizes.items():
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 1:
+            raise ValueError(f"expected {name} to be a whole number of at least 1, got {size!r}")
+
+
+def _check_heads(d_model: int, num_heads: int) -> None:
+    if d_model % num_heads:
+        raise ValueError(f"expected d_model to be a multiple of num_heads, got d_model={d_model} and "
+                         f"num_heads={num_heads}")
+
+
+def _shape(*sizes: int) -> str:
+    return str(tuple(int(size) for size in sizes))  # int(): NumPy 2 would print np.int64(6)
+
+
+def _diagram(width: float, height: float, title: str):
+    """An empty figure whose data coordinates are inches, so that a layout reads as measurements."""
+    fig = plt.figure(figsize=(width, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+    fig.suptitle(title)
+    return fig, ax
+
+
+def _box(ax, x: float, y: float, width: float, height: float, text: str, kind: str = "data",
+         fontsize: int = _FONT) -> _Box:
+    """A rounded box centred on (x, y), coloured by what it stands for, with ``text`` inside."""
+    ax.add_patch(FancyBboxPatch((x - width / 2, y - height / 2), width, height, facecolor=_COLOURS[kind],
+                                boxstyle="round,pad=0,rounding_size=0.06", edgecolor=_LINE, linewidth=1))
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, linespacing=1.3)
+    return _Box(x, y, width, height)
+
+
+def _arrow(ax, *points: tuple[float, float]) -> None:
+    """A line through ``points``, with an arrowhead at the last one (two points: a straight arrow)."""
+    xs, ys = zip(*points[:-1], strict=True)
+    ax.plot(xs, ys, color=_LINE, linewidth=1.2, solid_capstyle="butt")
+    ax.annotate("", xy=points[-1], xytext=points[-2],
+                arrowprops={"arrowstyle": "-|>", "color": _LINE, "linewidth": 1.2, "shrinkA": 0, "shrinkB": 0})
+
+
+def _note(ax, x: float, y: float, text: str, **options) -> None:
+    """Small text beside the boxes: shapes, operations, explanations."""
+    ax.text(x, y, text, **{"ha": "center", "va": "center", "fontsize": _SMALL, "linespacing": 1.3, **options})
+
+
+def _bracket(ax, start: tuple[float, float], end: tuple[float, float], text: str, side: str) -> None:
+    """A bracket from ``start`` to ``end`` with its ends bent toward the boxes and ``text`` on ``side``."""
+    nx, ny = {"right": (1, 0), "left": (-1, 0), "above": (0, 1), "below": (0, -1)}[side]
+    (x0, y0), (x1, y1) = start, end
+    ax.plot([x0 - 0.1 * nx, x0, x1, x1 - 0.1 * nx], [y0 - 0.1 * ny, y0, y1, y1 - 0.1 * ny], color=_LINE, linewidth=1)
+    ha = {"right": "left", "left": "right"}.get(side, "center")
+    va = {"above": "bottom", "below": "top"}.get(side, "center")
+    _note(ax, (x0 + x1) / 2 + 0.08 * nx, (y0 + y1) / 2 + 0.08 * ny, text, ha=ha, va=va)
+
+
+def _head_strip(ax, x: float, y: float, width: float, num_heads: int, depth: int) -> None:
+    """One token's vector as a strip, one colour per head: what split_heads hands to each head."""
+    segment = width / num_heads
+    for head in range(num_heads):
+        ax.add_patch(Rectangle((x + head * segment, y - 0.2), segment, 0.4, facecolor=f"C{head % 10}", alpha=0.35,
+                               edgecolor="white", linewidth=1.5))
+        if num_heads <= 16:  # more would not leave room for the numbers
+            _note(ax, x + (head + 0.5) * segment, y, f"head {head}" if num_heads <= 6 else str(head))
+    _note(ax, x + width / 2, y - 0.3, f"one token's d_model = {num_heads * depth} numbers:\n"
+          f"num_heads = {num_heads} heads × depth {depth}", va="top")
