@@ -368,6 +368,12 @@ def where(fig, text: str) -> tuple[float, float]:
     return position
 
 
+def height_of(fig, prefix: str) -> float:
+    """How high the one label that starts with ``prefix`` stands."""
+    (label,) = [label for label in labels(fig) if label.get_text().startswith(prefix)]
+    return label.get_position()[1]
+
+
 def row(fig, y: float) -> list[str]:
     """The labels centred at height ``y``, from left to right."""
     return [label.get_text() for label in sorted(labels(fig), key=lambda label: label.get_position()[0])
@@ -400,7 +406,8 @@ def png(fig) -> bytes:
     return buffer.getvalue()
 
 
-DIAGRAMS = ["self_attention_diagram", "multi_head_attention_diagram"]
+DIAGRAMS = ["self_attention_diagram", "multi_head_attention_diagram", "encoder_block_diagram",
+            "encoder_decoder_diagram", "data_parallel_diagram"]
 
 
 @pytest.mark.parametrize("name", DIAGRAMS)
@@ -474,3 +481,107 @@ def test_multi_head_attention_diagram_refuses_heads_that_do_not_divide_d_model()
     with pytest.raises(ValueError) as error:
         plots.multi_head_attention_diagram(d_model=16, num_heads=3)
     assert str(error.value) == "expected d_model to be a multiple of num_heads, got d_model=16 and num_heads=3"
+
+
+def test_encoder_block_diagram_is_post_norm_in_the_order_of_the_code():
+    fig = plots.encoder_block_diagram(d_model=12, num_heads=3, d_ff=48, batch=1, n_tokens=5)
+    texts = label_texts(fig)
+    assert "x  (1, 5, 12)\n(batch, tokens, d_model)" in texts
+    assert "attention: MultiHeadAttention(x, x)\nnum_heads=3, key_dim=4 → attended (1, 5, 12)" in texts
+    assert "attention_norm: LayerNormalization\nx = attention_norm(x + dropout(attended))" in texts
+    assert 'ffn_expand: Dense(48, activation="gelu")\n(1, 5, 12) → (1, 5, 48)' in texts
+    assert "ffn_contract: Dense(12)\n(1, 5, 48) → transformed (1, 5, 12)" in texts
+    assert "output_norm: LayerNormalization\noutput_norm(x + dropout(transformed))" in texts
+    assert "EncoderBlock(\nd_model=12,\nnum_heads=3,\nd_ff=48)" in texts
+    order = ["x  ", "attention:", "attention_norm:", "ffn_expand:", "ffn_contract:", "output_norm:", "output  "]
+    heights = [height_of(fig, prefix) for prefix in order]
+    assert heights == sorted(heights)  # from the bottom up, as EncoderBlock.call computes
+    assert {"sub-layer 1:\nself-attention", "sub-layer 2:\nfeed-forward"} <= set(texts)
+    assert_readable(fig)
+
+
+def test_encoder_block_diagram_stays_readable_with_bert_base_sizes():
+    fig = plots.encoder_block_diagram(768, 12, 3072, batch=32, n_tokens=512)
+    assert 'ffn_expand: Dense(3072, activation="gelu")\n(32, 512, 768) → (32, 512, 3072)' in label_texts(fig)
+    assert_readable(fig)
+
+
+def test_encoder_block_diagram_refuses_heads_that_do_not_divide_d_model():
+    with pytest.raises(ValueError) as error:
+        plots.encoder_block_diagram(d_model=12, num_heads=5)
+    assert str(error.value) == "expected d_model to be a multiple of num_heads, got d_model=12 and num_heads=5"
+
+
+def test_encoder_decoder_diagram_trains_on_the_target_shifted_by_one():
+    fig = plots.encoder_decoder_diagram(vocabulary_size=20, source_length=10, target_length=6, d_model=8,
+                                        num_heads=2, d_ff=16, batch=3)
+    texts = label_texts(fig)
+    assert "target[:, :-1]  (3, 5)\n<s>, then the ISO date: shifted right" in texts
+    assert "labels = target[:, 1:]  (3, 5)\nmasked_loss(labels, logits)" in texts
+    assert "to_logits: Dense(20)\nlogits (3, 5, 20)" in texts
+    assert "source_ids  (3, 10)\nthe date as written, then <pad>" in texts
+    assert "context  (3, 10, 8)\none vector per input token" in texts
+    assert any("source_mask (3, 1, 10)" in text for text in texts)
+    assert "cross-attention weights\n(3, 2, 5, 10): output × input tokens" in texts
+    assert 'ffn_expand: Dense(16, activation="gelu")\nffn_contract: Dense(8) → transformed' in texts
+    assert "decoder_block: DecoderBlock" in texts and any("use_causal_mask=True" in text for text in texts)
+    order = ["target[", "embed: token_embedding", "self_attention:", "self_attention_norm:", "cross_attention:",
+             "cross_attention_norm:", "ffn_expand:", "output_norm:", "to_logits:"]
+    heights = [height_of(fig, prefix) for prefix in order]
+    assert heights == sorted(heights)  # from the bottom up, as DecoderBlock.call computes
+    assert height_of(fig, "context") == height_of(fig, "cross_attention:")  # the encoder feeds cross-attention
+    assert ["sub-layer 1", "sub-layer 2", "sub-layer 3"] == [text for text in texts if text.startswith("sub-layer")]
+    assert_readable(fig)
+
+
+def test_encoder_decoder_diagram_stays_readable_with_t5_base_sizes():
+    fig = plots.encoder_decoder_diagram(32128, 512, 128, d_model=768, num_heads=12, d_ff=3072, batch=128)
+    assert "to_logits: Dense(32128)\nlogits (128, 127, 32128)" in label_texts(fig)
+    assert_readable(fig)
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ({"target_length": 1}, "expected a target_length of at least 2 (<s> and </s>), got 1"),
+    ({"d_model": 10}, "expected d_model to be a multiple of num_heads, got d_model=10 and num_heads=4"),
+    ({"vocabulary_size": 0}, "expected vocabulary_size to be a whole number of at least 1, got 0"),
+])
+def test_encoder_decoder_diagram_refuses_sizes_the_model_cannot_have(sizes, message):
+    with pytest.raises(ValueError) as error:
+        plots.encoder_decoder_diagram(**sizes)
+    assert str(error.value) == message
+
+
+def test_data_parallel_diagram_splits_the_global_batch_and_all_reduces_one_gradient_per_replica():
+    devices = ["/device:GPU:0", "/device:GPU:1", "/device:GPU:2"]
+    fig = plots.data_parallel_diagram(48, devices)
+    texts = label_texts(fig)
+    assert "global batch: GLOBAL_BATCH_SIZE = 48 reviews\nmodel.fit splits it: 3 replicas × 16 reviews" in texts
+    replicas = row(fig, height_of(fig, "replica 0"))
+    assert replicas == [f"replica {i}: 16 reviews\non device:GPU:{i}" for i in range(3)]
+    backward = [f"backward pass → its\nown gradients g{i}" for i in range(3)]
+    assert row(fig, where(fig, backward[0])[1]) == backward
+    (all_reduce,) = [text for text in texts if text.startswith("all-reduce")]
+    assert 'all-reduce ("sum"): g0 + g1 + g2, the same total on every replica; ÷ 3' in all_reduce
+    assert "over all 48 reviews" in all_reduce
+    update = "optimizer: same update\n→ copies stay identical"
+    assert texts.count(update) == 3
+    (update_height,) = {label.get_position()[1] for label in labels(fig) if label.get_text() == update}
+    assert where(fig, backward[0])[1] > height_of(fig, "all-reduce") > update_height  # one step, top to bottom
+    assert_readable(fig)
+
+
+def test_data_parallel_diagram_stays_readable_with_four_gpus():
+    assert_readable(plots.data_parallel_diagram(32, [f"/device:GPU:{i}" for i in range(4)]))
+
+
+@pytest.mark.parametrize("global_batch_size, devices, message", [
+    (30, ["CPU:0", "CPU:1", "CPU:2", "CPU:3"],
+     "expected global_batch_size to be a multiple of the number of replicas, got 30 for 4 replicas"),
+    (32, [f"GPU:{i}" for i in range(8)], "expected 1 to 4 devices (one column each), got 8"),
+    (32, [], "expected 1 to 4 devices (one column each), got 0"),
+    (0, ["CPU:0"], "expected global_batch_size to be a whole number of at least 1, got 0"),
+])
+def test_data_parallel_diagram_refuses_a_batch_it_cannot_split(global_batch_size, devices, message):
+    with pytest.raises(ValueError) as error:
+        plots.data_parallel_diagram(global_batch_size, devices)
+    assert str(error.value) == message

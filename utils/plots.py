@@ -480,6 +480,142 @@ def multi_head_attention_diagram(
     return fig
 
 
+def encoder_block_diagram(
+    d_model: int = 64,
+    num_heads: int = 4,
+    d_ff: int = 256,
+    batch: int = 2,
+    n_tokens: int = 9,
+    title: str = "The encoder block: two sub-layers, each followed by add & norm",
+) -> Figure:
+    """Draw ``EncoderBlock`` from bottom to top, with its layers' names and the shapes between them.
+
+    Taught in notebook 03 (the transformer block), and drawn as its code computes: post-norm, each
+    sub-layer's output (after dropout) added to its input, then normalised: ``attention`` and
+    ``attention_norm``, then ``ffn_expand`` (to ``d_ff``, GELU), ``ffn_contract`` and ``output_norm``.
+    """
+    _check_sizes(d_model=d_model, num_heads=num_heads, d_ff=d_ff, batch=batch, n_tokens=n_tokens)
+    _check_heads(d_model, num_heads)
+    tokens, wide = _shape(batch, n_tokens, d_model), _shape(batch, n_tokens, d_ff)
+    fig, ax = _diagram(9, 5.5, title)
+    x, attention, attention_norm, ffn_expand, ffn_contract, output_norm, output = _stack(ax, 3.4, 4.0, [
+        (0.4, "data", f"x  {tokens}\n(batch, tokens, d_model)"),
+        (1.1, "attention", f"attention: MultiHeadAttention(x, x)\nnum_heads={num_heads}, "
+                           f"key_dim={d_model // num_heads} → attended {tokens}"),
+        (1.8, "norm", "attention_norm: LayerNormalization\nx = attention_norm(x + dropout(attended))"),
+        (2.5, "ffn", f'ffn_expand: Dense({d_ff}, activation="gelu")\n{tokens} → {wide}'),
+        (3.2, "ffn", f"ffn_contract: Dense({d_model})\n{wide} → transformed {tokens}"),
+        (3.9, "norm", "output_norm: LayerNormalization\noutput_norm(x + dropout(transformed))"),
+        (4.75, "data", f"output  {tokens}\nthe shape of x: blocks stack"),
+    ])
+    for below, first, norm, name in [(x, attention, attention_norm, "sub-layer 1:\nself-attention"),
+                                     (attention_norm, ffn_expand, output_norm, "sub-layer 2:\nfeed-forward")]:
+        _residual(ax, below, first, norm, 5.65, name)
+    _frame(ax, (1.2, 0.8), (5.85, 4.2))
+    _note(ax, 0.1, 4.2, f"EncoderBlock(\nd_model={d_model},\nnum_heads={num_heads},\nd_ff={d_ff})", ha="left", va="top")
+    _note(ax, 6.05, 0.4, "post-norm, as in the code (and BERT):\nLayerNorm(x + Sublayer(x));\n"
+          "dropout only in training", ha="left")
+    return fig
+
+
+def encoder_decoder_diagram(
+    vocabulary_size: int = 48,
+    source_length: int = 29,
+    target_length: int = 12,
+    d_model: int = 64,
+    num_heads: int = 4,
+    d_ff: int = 128,
+    batch: int = 64,
+    title: str = "DateTranslator: an encoder block reads, a decoder block writes",
+) -> Figure:
+    """Draw ``DateTranslator`` in training, its ``DecoderBlock`` opened, with the shapes of one batch.
+
+    Taught in notebook 04 (the decoder and the encoder–decoder), with its names. The encoder side:
+    ``source_ids``, ``embed``, one ``EncoderBlock`` (drawn by ``encoder_block_diagram``), the
+    ``context``. The decoder side, with teacher forcing: ``target[:, :-1]``, ``embed`` (the same
+    layers), causal ``self_attention``, ``cross_attention`` (queries from the decoder, keys and values
+    from ``context``), the feed-forward layers, each with add & norm, then ``to_logits``, scored
+    against ``target[:, 1:]``. ``target_length`` counts ``<s>`` and ``</s>``, as ``TARGET_LENGTH`` does.
+    """
+    _check_sizes(vocabulary_size=vocabulary_size, source_length=source_length, target_length=target_length,
+                 d_model=d_model, num_heads=num_heads, d_ff=d_ff, batch=batch)
+    _check_heads(d_model, num_heads)
+    if target_length < 2:
+        raise ValueError(f"expected a target_length of at least 2 (<s> and </s>), got {target_length}")
+    outputs = target_length - 1  # the decoder reads all but the last token, and predicts all but the first
+    fig, ax = _diagram(10, 7.0, title)
+    decoder = _stack(ax, 6.0, 3.9, [
+        (0.38, "data", f"target[:, :-1]  {_shape(batch, outputs)}\n<s>, then the ISO date: shifted right"),
+        (1.02, "dense", f"embed: token_embedding + position_embedding\n→ {_shape(batch, outputs, d_model)}"),
+        (1.76, "attention", "self_attention: MultiHeadAttention(x, x)\nuse_causal_mask=True: no peeking ahead"),
+        (2.44, "norm", "self_attention_norm: LayerNormalization\nx = self_attention_norm(x + dropout(attended))"),
+        (3.12, "attention", "cross_attention: MultiHeadAttention(x, context)\nqueries: x; keys and values: "
+                            "context, no <pad>"),
+        (3.8, "norm", "cross_attention_norm: LayerNormalization\nx = cross_attention_norm(x + dropout(attended))"),
+        (4.48, "ffn", f'ffn_expand: Dense({d_ff}, activation="gelu")\nffn_contract: Dense({d_model}) → transformed'),
+        (5.16, "norm", "output_norm: LayerNormalization\noutput_norm(x + dropout(transformed))"),
+        (6.0, "dense", f"to_logits: Dense({vocabulary_size})\nlogits {_shape(batch, outputs, vocabulary_size)}"),
+    ])
+    for number, index in enumerate([1, 3, 5], start=1):
+        _residual(ax, *decoder[index: index + 3], 8.2, f"sub-layer {number}")
+    _frame(ax, (3.9, 1.32), (8.35, 5.52))
+    _note(ax, 3.9, 5.56, "decoder_block: DecoderBlock", ha="left", va="bottom")  # left of the arrow above
+    _note(ax, 3.75, 6.0, f"labels = target[:, 1:]  {_shape(batch, outputs)}\nmasked_loss(labels, logits)", ha="right")
+    encoder = _stack(ax, 1.95, 3.1, [
+        (0.38, "data", f"source_ids  {_shape(batch, source_length)}\nthe date as written, then <pad>"),
+        (1.02, "dense", f"embed: the same two layers\n→ {_shape(batch, source_length, d_model)}"),
+        (2.1, "block", "encoder_block: EncoderBlock\n(notebook 03: attention, add & norm,\nfeed-forward, "
+                       f"add & norm)\nsource_mask {_shape(batch, 1, source_length)}: skip <pad>"),
+        (3.12, "data", f"context  {_shape(batch, source_length, d_model)}\none vector per input token"),
+    ], heights=[0.48, 0.48, 1.0, 0.48])
+    _arrow(ax, encoder[-1].right, decoder[4].left)
+    _note(ax, 1.95, 3.6, f"cross-attention weights\n{_shape(batch, num_heads, outputs, source_length)}: "
+          "output × input tokens", va="bottom")
+    return fig
+
+
+def data_parallel_diagram(
+    global_batch_size: int = 32,
+    devices: Sequence[str] = ("/device:CPU:0", "/device:CPU:1"),
+    title: str = "One training step under tf.distribute.MirroredStrategy",
+) -> Figure:
+    """Draw one data-parallel training step: one replica (a full copy of the model) per device.
+
+    Taught in notebook 10 (scaling up): the global batch is split into equal per-replica batches,
+    each replica computes its loss and its own gradients, the all-reduce adds them up and gives
+    every replica the total, and each replica applies the same update, so the copies stay
+    identical. One column per device, up to 4.
+    """
+    _check_sizes(global_batch_size=global_batch_size)
+    replicas = len(devices)
+    if not 1 <= replicas <= 4:
+        raise ValueError(f"expected 1 to 4 devices (one column each), got {replicas}")
+    if global_batch_size % replicas:
+        raise ValueError(f"expected global_batch_size to be a multiple of the number of replicas, got "
+                         f"{global_batch_size} for {replicas} replicas")
+    per_replica = global_batch_size // replicas
+    fig, ax = _diagram(10, 5.6, title)
+    split = _box(ax, 5, 4.85, 9.4, 0.5, f"global batch: GLOBAL_BATCH_SIZE = {global_batch_size} reviews\n"
+                 f"model.fit splits it: {replicas} replicas × {per_replica} reviews")
+    width = (9.4 - 0.4 * (replicas - 1)) / replicas
+    gradients = " + ".join(f"g{replica}" for replica in range(replicas))
+    all_reduce = _box(ax, 5, 1.45, 9.4, 0.55, f'all-reduce ("sum"): {gradients}, the same total on every replica; '
+                      f"÷ {replicas}: the mean gradient\nover all {global_batch_size} reviews, exactly as one "
+                      "device would compute it on the whole batch", "exchange")
+    for replica, device in enumerate(devices):
+        x = 0.3 + width / 2 + replica * (width + 0.4)
+        slice_, _, backward = _stack(ax, x, width, [
+            (3.85, "data", f"replica {replica}: {per_replica} reviews\non {device.split('/')[-1]}"),  # as 10 prints it
+            (3.1, "step", "forward pass on its own\ncopy of the model → loss"),
+            (2.35, "step", f"backward pass → its\nown gradients g{replica}"),
+        ])
+        _arrow(ax, (x, split.bottom[1]), slice_.top)
+        _arrow(ax, backward.bottom, (x, all_reduce.top[1]))
+        update = _box(ax, x, 0.45, width, 0.5, "optimizer: same update\n→ copies stay identical", "dense")
+        _arrow(ax, (x, all_reduce.bottom[1]), update.top)
+    return fig
+
+
 def _draw_weights(ax, weights: np.ndarray, tokens_x, tokens_y, fontsize: int):
     """One heatmap with token labels; weights in [0, 1] share a fixed 0–1 colour scale."""
     in_unit_range = weights.size and weights.min() >= 0 and weights.max() <= 1
@@ -496,7 +632,7 @@ def _draw_weights(ax, weights: np.ndarray, tokens_x, tokens_y, fontsize: int):
 _FONT, _SMALL = 10, 9  # points; 9 pt is still readable at the notebooks' 80 dpi
 _LINE = "0.3"
 _COLOURS = {"data": "#ececec", "dense": "#d6ebcf", "attention": "#fbd8b4", "norm": "#fff0ab",
-            "ffn": "#cde1f5", "step": "#e5dcf5"}
+            "ffn": "#cde1f5", "step": "#e5dcf5", "block": "#dde3ea", "exchange": "#f6c9c9"}
 
 
 @dataclass(frozen=True)
@@ -594,3 +730,28 @@ def _head_strip(ax, x: float, y: float, width: float, num_heads: int, depth: int
             _note(ax, x + (head + 0.5) * segment, y, f"head {head}" if num_heads <= 6 else str(head))
     _note(ax, x + width / 2, y - 0.3, f"one token's d_model = {num_heads * depth} numbers:\n"
           f"num_heads = {num_heads} heads × depth {depth}", va="top")
+
+
+def _stack(ax, x: float, width: float, rows, heights: Sequence[float] | None = None) -> list[_Box]:
+    """Boxes on one column, one per ``(y, kind, text)`` of ``rows``, each joined to the next by an arrow."""
+    heights = heights or [0.48] * len(rows)
+    boxes = [_box(ax, x, y, width, height, text, kind) for (y, kind, text), height in zip(rows, heights, strict=True)]
+    for one, following in zip(boxes[:-1], boxes[1:], strict=True):
+        upward = following.y > one.y
+        _arrow(ax, one.top if upward else one.bottom, following.bottom if upward else following.top)
+    return boxes
+
+
+def _residual(ax, below: _Box, sublayer: _Box, norm: _Box, x: float, name: str) -> None:
+    """A residual connection: the input of ``sublayer``, taken off the arrow from ``below``, around the
+    sub-layer to the side of ``norm``, where it is added back; a bracket on the right names the sub-layer."""
+    start = (below.x, (below.top[1] + sublayer.bottom[1]) / 2)
+    ax.plot(*start, "o", color=_LINE, markersize=4)
+    _arrow(ax, start, (x, start[1]), (x, norm.y), norm.right)
+    _bracket(ax, (x + 0.3, sublayer.bottom[1]), (x + 0.3, norm.top[1]), name, "right")
+
+
+def _frame(ax, corner: tuple[float, float], opposite: tuple[float, float]) -> None:
+    """A dashed frame from ``corner`` (bottom left) to ``opposite``, around the parts of one layer."""
+    (x0, y0), (x1, y1) = corner, opposite
+    ax.add_patch(Rectangle((x0, y0), x1 - x0, y1 - y0, fill=False, linestyle="--", edgecolor=_LINE, linewidth=1))
