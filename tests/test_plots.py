@@ -419,6 +419,13 @@ def test_diagrams_are_readable_figures_drawn_the_same_every_time(name):
     assert png(fig) == png(getattr(plots, name)())
 
 
+def test_multi_head_attention_diagram_names_the_axes_even_when_two_shapes_are_equal():
+    fig = plots.multi_head_attention_diagram(batch=2, n_tokens=4, d_model=16, num_heads=4)  # tokens = heads
+    captions = row(fig, where(fig, "x\n(2, 4, 16)")[1] - 0.5)
+    assert captions == ["(batch, tokens, d_model)", "(batch, tokens, d_model)", "(batch, tokens, heads, depth)",
+                        "(batch, heads, tokens, depth)"]
+
+
 @pytest.mark.parametrize("name, sizes, shown", [  # BERT-base, T5-base, four GPUs
     ("multi_head_attention_diagram", {"batch": 32, "n_tokens": 512, "d_model": 768, "num_heads": 12},
      "q\n(32, 12, 512, 64)"),

@@ -429,6 +429,7 @@ def self_attention_diagram(
     _note(ax, 6.2, 0.88, "each row of output: the rows of V, weighted by a row of weights", va="bottom")
     return fig
 
+
 def multi_head_attention_diagram(
     batch: int = 2,
     n_tokens: int = 6,
@@ -446,22 +447,21 @@ def multi_head_attention_diagram(
     _check_sizes(batch=batch, n_tokens=n_tokens, d_model=d_model, num_heads=num_heads)
     _check_heads(d_model, num_heads)
     depth = d_model // num_heads
-    flat, by_token, by_head = (batch, n_tokens, d_model), (batch, n_tokens, num_heads, depth), \
-        (batch, num_heads, n_tokens, depth)
+    flat = _shape(batch, n_tokens, d_model), "(batch, tokens, d_model)"
+    by_token = _shape(batch, n_tokens, num_heads, depth), "(batch, tokens, heads, depth)"
+    by_head = _shape(batch, num_heads, n_tokens, depth), "(batch, heads, tokens, depth)"
     fig, ax = _diagram(10, 5.0, title)
     columns, top, bottom = (0.95, 3.55, 6.15, 8.75), 3.75, 0.95
-    axes = {flat: "(batch, tokens, d_model)", by_token: "(batch, tokens, heads, depth)",
-            by_head: "(batch, heads, tokens, depth)"}
     split = [("x\n", flat, "data"), ("self.wq(x)\n", flat, "dense"), ("", by_token, "step"),
              ("q\n", by_head, "step")]  # a box without a name: an intermediate result
     merged = [("heads\n", by_head, "attention"), ("", by_token, "step"), ("concatenated\n", flat, "step"),
               ("output\n", flat, "dense")]
     rows = []
     for y, boxes in [(top, split), (bottom, merged[::-1])]:
-        rows.append([_box(ax, x, y, 1.4, 0.7, f"{name}{_shape(*shape)}", kind)
-                     for x, (name, shape, kind) in zip(columns, boxes, strict=True)])
-        for x, (_, shape, _) in zip(columns, boxes, strict=True):
-            _note(ax, x, y - 0.5, axes[shape])
+        rows.append([])
+        for x, (name, (shape, axes), kind) in zip(columns, boxes, strict=True):
+            rows[-1].append(_box(ax, x, y, 1.4, 0.7, name + shape, kind))
+            _note(ax, x, y - 0.5, axes)
     operations = ["wq\n(wk, wv alike)", "tf.reshape", "tf.transpose\n[0, 2, 1, 3]"]
     for left, right, operation in zip(rows[0][:-1], rows[0][1:], operations, strict=True):
         _arrow(ax, left.right, right.left)
@@ -711,12 +711,12 @@ def _note(ax, x: float, y: float, text: str, **options) -> None:
 
 
 def _bracket(ax, start: tuple[float, float], end: tuple[float, float], text: str, side: str) -> None:
-    """A bracket from ``start`` to ``end`` with its ends bent toward the boxes and ``text`` on ``side``."""
-    nx, ny = {"right": (1, 0), "left": (-1, 0), "above": (0, 1), "below": (0, -1)}[side]
+    """A bracket from ``start`` to ``end``, its ends bent back toward the boxes, ``text`` on ``side``
+    ("above" or "right")."""
+    nx, ny = (0, 1) if side == "above" else (1, 0)
     (x0, y0), (x1, y1) = start, end
     ax.plot([x0 - 0.1 * nx, x0, x1, x1 - 0.1 * nx], [y0 - 0.1 * ny, y0, y1, y1 - 0.1 * ny], color=_LINE, linewidth=1)
-    ha = {"right": "left", "left": "right"}.get(side, "center")
-    va = {"above": "bottom", "below": "top"}.get(side, "center")
+    ha, va = ("center", "bottom") if side == "above" else ("left", "center")
     _note(ax, (x0 + x1) / 2 + 0.08 * nx, (y0 + y1) / 2 + 0.08 * ny, text, ha=ha, va=va)
 
 
