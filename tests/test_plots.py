@@ -570,11 +570,24 @@ def test_data_parallel_diagram_splits_the_global_batch_and_all_reduces_one_gradi
     assert_readable(fig)
 
 
+def test_data_parallel_diagram_with_eight_gpus_draws_the_first_three_replicas_and_the_last():
+    fig = plots.data_parallel_diagram(64, [f"/device:GPU:{i}" for i in range(8)])
+    texts = label_texts(fig)
+    replicas = row(fig, height_of(fig, "replica 0"))
+    columns = [f"replica {i}: 8 reviews\non device:GPU:{i}" for i in (0, 1, 2, 7)]
+    assert replicas == [*columns[:3], "⋯", columns[3]]
+    assert texts.count("⋯") == 4  # one per row, in the gap halfway between replica 2 and replica 7
+    (dots_x,) = {label.get_position()[0] for label in labels(fig) if label.get_text() == "⋯"}
+    assert dots_x == pytest.approx((where(fig, columns[2])[0] + where(fig, columns[3])[0]) / 2)
+    assert any('all-reduce ("sum"): g0 + g1 + … + g7' in text for text in texts)
+    assert "global batch: GLOBAL_BATCH_SIZE = 64 reviews\nmodel.fit splits it: 8 replicas × 8 reviews" in texts
+    assert_readable(fig)
+
+
 @pytest.mark.parametrize("global_batch_size, devices, message", [
     (30, ["CPU:0", "CPU:1", "CPU:2", "CPU:3"],
      "expected global_batch_size to be a multiple of the number of replicas, got 30 for 4 replicas"),
-    (32, [f"GPU:{i}" for i in range(8)], "expected 1 to 4 devices (one column each), got 8"),
-    (32, [], "expected 1 to 4 devices (one column each), got 0"),
+    (32, [], "expected at least one device, got none"),
     (0, ["CPU:0"], "expected global_batch_size to be a whole number of at least 1, got 0"),
 ])
 def test_data_parallel_diagram_refuses_a_batch_it_cannot_split(global_batch_size, devices, message):

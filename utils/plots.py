@@ -584,12 +584,12 @@ def data_parallel_diagram(
     Taught in notebook 10 (scaling up): the global batch is split into equal per-replica batches,
     each replica computes its loss and its own gradients, the all-reduce adds them up and gives
     every replica the total, and each replica applies the same update, so the copies stay
-    identical. One column per device, up to 4.
+    identical. One column per device; beyond 4, the first three and the last, with "⋯" between.
     """
     _check_sizes(global_batch_size=global_batch_size)
     replicas = len(devices)
-    if not 1 <= replicas <= 4:
-        raise ValueError(f"expected 1 to 4 devices (one column each), got {replicas}")
+    if replicas == 0:
+        raise ValueError("expected at least one device, got none")
     if global_batch_size % replicas:
         raise ValueError(f"expected global_batch_size to be a multiple of the number of replicas, got "
                          f"{global_batch_size} for {replicas} replicas")
@@ -597,13 +597,18 @@ def data_parallel_diagram(
     fig, ax = _diagram(10, 5.6, title)
     split = _box(ax, 5, 4.85, 9.4, 0.5, f"global batch: GLOBAL_BATCH_SIZE = {global_batch_size} reviews\n"
                  f"model.fit splits it: {replicas} replicas × {per_replica} reviews")
-    width = (9.4 - 0.4 * (replicas - 1)) / replicas
-    gradients = " + ".join(f"g{replica}" for replica in range(replicas))
+    shown = list(enumerate(devices))
+    if replicas > 4:  # wider columns would not fit their text
+        shown = shown[:3] + shown[-1:]
+        gradients = f"g0 + g1 + … + g{replicas - 1}"
+    else:
+        gradients = " + ".join(f"g{replica}" for replica in range(replicas))
+    width = (9.4 - 0.4 * (len(shown) - 1)) / len(shown)
     all_reduce = _box(ax, 5, 1.45, 9.4, 0.55, f'all-reduce ("sum"): {gradients}, the same total on every replica; '
                       f"÷ {replicas}: the mean gradient\nover all {global_batch_size} reviews, exactly as one "
                       "device would compute it on the whole batch", "exchange")
-    for replica, device in enumerate(devices):
-        x = 0.3 + width / 2 + replica * (width + 0.4)
+    for column, (replica, device) in enumerate(shown):
+        x = 0.3 + width / 2 + column * (width + 0.4)
         slice_, _, backward = _stack(ax, x, width, [
             (3.85, "data", f"replica {replica}: {per_replica} reviews\non {device.split('/')[-1]}"),  # as 10 prints it
             (3.1, "step", "forward pass on its own\ncopy of the model → loss"),
@@ -613,6 +618,9 @@ def data_parallel_diagram(
         _arrow(ax, backward.bottom, (x, all_reduce.top[1]))
         update = _box(ax, x, 0.45, width, 0.5, "optimizer: same update\n→ copies stay identical", "dense")
         _arrow(ax, (x, all_reduce.bottom[1]), update.top)
+    if replicas > 4:  # in the gap before the last column, the replicas not drawn
+        for y in (3.85, 3.1, 2.35, 0.45):
+            _note(ax, update.left[0] - 0.2, y, "⋯", fontsize=_FONT)
     return fig
 
 
