@@ -1,5 +1,8 @@
 """utils.plots: each helper takes the shapes it documents, refuses others, returns a Figure."""
 
+import io
+from itertools import combinations
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -345,3 +348,249 @@ def test_training_curves_refuse_series_of_different_lengths():
         plots.training_curves({"loss": [0.5, 0.4], "val_loss": [0.6]})
     with pytest.raises(ValueError, match="one value per epoch"):
         plots.training_curves({})
+
+
+# --- diagrams ------------------------------------------------------------------------------
+
+
+def labels(fig) -> list:
+    """A diagram's texts: its title, then every label of its one axes (not the arrows, empty annotations)."""
+    return [fig._suptitle, *(text for text in fig.axes[0].texts if text.get_text())]
+
+
+def label_texts(fig) -> list[str]:
+    return [text.get_text() for text in labels(fig)]
+
+
+def where(fig, text: str) -> tuple[float, float]:
+    """The position of the one label that reads ``text`` exactly."""
+    (position,) = [label.get_position() for label in labels(fig) if label.get_text() == text]
+    return position
+
+
+def height_of(fig, prefix: str) -> float:
+    """How high the one label that starts with ``prefix`` stands."""
+    (label,) = [label for label in labels(fig) if label.get_text().startswith(prefix)]
+    return label.get_position()[1]
+
+
+def row(fig, y: float) -> list[str]:
+    """The labels centred at height ``y``, from left to right."""
+    return [label.get_text() for label in sorted(labels(fig), key=lambda label: label.get_position()[0])
+            if label.get_position()[1] == y]
+
+
+def assert_readable(fig) -> None:
+    """8 to 10 inches wide, labels of 9 pt or more inside the figure, none over another or out of its box."""
+    assert 8 <= fig.get_figwidth() <= 10
+    renderer = fig.canvas.get_renderer()
+    extents = [(label, label.get_window_extent(renderer)) for label in labels(fig)]
+    for label, extent in extents:
+        assert label.get_fontsize() >= 9, label.get_text()
+        assert fig.bbox.x0 <= extent.x0 and extent.x1 <= fig.bbox.x1, f"{label.get_text()!r} is cut off"
+        assert fig.bbox.y0 <= extent.y0 and extent.y1 <= fig.bbox.y1, f"{label.get_text()!r} is cut off"
+    for (first, one), (second, other) in combinations(extents, 2):
+        assert not one.overlaps(other), f"{first.get_text()!r} overlaps {second.get_text()!r}"
+    ax = fig.axes[0]
+    for patch in ax.patches:
+        box = patch.get_window_extent(renderer)
+        for label, extent in extents[1:]:
+            if box.contains(*ax.transData.transform(label.get_position())):
+                assert box.x0 < extent.x0 and extent.x1 < box.x1, f"{label.get_text()!r} sticks out of its box"
+                assert box.y0 < extent.y0 and extent.y1 < box.y1, f"{label.get_text()!r} sticks out of its box"
+
+
+def png(fig) -> bytes:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=40)
+    return buffer.getvalue()
+
+
+DIAGRAMS = ["self_attention_diagram", "multi_head_attention_diagram", "encoder_block_diagram",
+            "encoder_decoder_diagram", "data_parallel_diagram"]
+
+
+@pytest.mark.parametrize("name", DIAGRAMS)
+def test_diagrams_are_readable_figures_drawn_the_same_every_time(name):
+    fig = getattr(plots, name)()
+    assert isinstance(fig, Figure)
+    assert plt.get_fignums() == [fig.number]  # plt.show() displays it once
+    assert_readable(fig)
+    assert png(fig) == png(getattr(plots, name)())
+
+
+def test_multi_head_attention_diagram_names_the_axes_even_when_two_shapes_are_equal():
+    fig = plots.multi_head_attention_diagram(batch=2, n_tokens=4, d_model=16, num_heads=4)  # tokens = heads
+    captions = row(fig, where(fig, "x\n(2, 4, 16)")[1] - 0.5)
+    assert captions == ["(batch, tokens, d_model)", "(batch, tokens, d_model)", "(batch, tokens, heads, depth)",
+                        "(batch, heads, tokens, depth)"]
+
+
+@pytest.mark.parametrize("name, sizes, shown", [  # BERT-base, T5-base, four GPUs
+    ("multi_head_attention_diagram", {"batch": 32, "n_tokens": 512, "d_model": 768, "num_heads": 12},
+     "q\n(32, 12, 512, 64)"),
+    ("encoder_block_diagram", {"d_model": 768, "num_heads": 12, "d_ff": 3072, "batch": 32, "n_tokens": 512},
+     'ffn_expand: Dense(3072, activation="gelu")\n(32, 512, 768) → (32, 512, 3072)'),
+    ("encoder_decoder_diagram", {"vocabulary_size": 32128, "source_length": 512, "target_length": 128,
+                                 "d_model": 768, "num_heads": 12, "d_ff": 3072, "batch": 128},
+     "to_logits: Dense(32128)\nlogits (128, 127, 32128)"),
+    ("data_parallel_diagram", {"devices": [f"/device:GPU:{i}" for i in range(4)]},
+     "replica 3: 8 reviews\non device:GPU:3"),
+])
+def test_diagrams_stay_readable_with_the_sizes_of_real_models(name, sizes, shown):
+    fig = getattr(plots, name)(**sizes)
+    assert shown in label_texts(fig)
+    assert_readable(fig)
+
+
+@pytest.mark.parametrize("name", ["multi_head_attention_diagram", "encoder_block_diagram", "encoder_decoder_diagram"])
+def test_diagrams_refuse_heads_that_do_not_divide_d_model(name):
+    with pytest.raises(ValueError) as error:
+        getattr(plots, name)(d_model=12, num_heads=5)
+    assert str(error.value) == "expected d_model to be a multiple of num_heads, got d_model=12 and num_heads=5"
+
+
+def test_the_readability_check_catches_overlapping_labels_and_text_out_of_its_box():
+    fig = plots.self_attention_diagram()
+    fig.axes[0].text(0.8, 1.95, "a label over X")
+    with pytest.raises(AssertionError, match="overlaps 'a label over X'"):
+        assert_readable(fig)
+    fig = plots.self_attention_diagram()
+    next(label for label in labels(fig) if label.get_text().startswith("Q ")).set_text("Q: one row per token, too long")
+    with pytest.raises(AssertionError, match="sticks out of its box"):
+        assert_readable(fig)
+
+
+def test_self_attention_diagram_shows_the_notebooks_names_with_shapes_from_the_sizes():
+    fig = plots.self_attention_diagram(n_tokens=5, d_model=8, d_k=2)
+    texts = label_texts(fig)
+    assert "X\n(5, 8)\ntokens × d_model" in texts
+    assert [text for text in texts if text.startswith("@ W_")] == ["@ W_Q (8, 2)", "@ W_K (8, 2)", "@ W_V (8, 2)"]
+    assert {"Q (queries)\n(5, 2)", "K (keys)\n(5, 2)", "V (values)\n(5, 2)"} <= set(texts)
+    assert "scores\n= Q @ K.T\n(5, 5)" in texts and "scaled_scores\n(5, 5)" in texts
+    assert "/ sqrt(d_k)\nd_k = 2" in texts and "softmax" in texts
+    assert "weights\n(5, 5)\nrows sum to 1" in texts and "output\n= weights @ V\n(5, 2)" in texts
+    x_of = {name: where(fig, text)[0] for name, text in [("X", "X\n(5, 8)\ntokens × d_model"),
+            ("scores", "scores\n= Q @ K.T\n(5, 5)"), ("weights", "weights\n(5, 5)\nrows sum to 1")]}
+    assert x_of["X"] < x_of["scores"] < x_of["weights"]  # read from left to right, as the notebook computes
+    assert_readable(fig)
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ({"d_k": 0}, "expected d_k to be a whole number of at least 1, got 0"),
+    ({"n_tokens": 2.5}, "expected n_tokens to be a whole number of at least 1, got 2.5"),
+    ({"d_model": True}, "expected d_model to be a whole number of at least 1, got True"),
+])
+def test_self_attention_diagram_refuses_sizes_a_matrix_cannot_have(sizes, message):
+    with pytest.raises(ValueError) as error:
+        plots.self_attention_diagram(**sizes)
+    assert str(error.value) == message
+
+
+def test_multi_head_attention_diagram_splits_d_model_into_heads_of_depth_d_model_over_heads():
+    fig = plots.multi_head_attention_diagram(batch=1, n_tokens=5, d_model=12, num_heads=3)
+    texts = label_texts(fig)
+    split = row(fig, where(fig, "x\n(1, 5, 12)")[1])
+    assert split == ["x\n(1, 5, 12)", "self.wq(x)\n(1, 5, 12)", "(1, 5, 3, 4)", "q\n(1, 3, 5, 4)"]
+    merged = row(fig, where(fig, "heads\n(1, 3, 5, 4)")[1])  # read from right to left
+    assert merged == ["output\n(1, 5, 12)", "concatenated\n(1, 5, 12)", "(1, 5, 3, 4)", "heads\n(1, 3, 5, 4)"]
+    assert {"split_heads", "tf.reshape", "tf.transpose\n[0, 2, 1, 3]", "wo (W_O)"} <= set(texts)
+    assert "(batch, heads, tokens, depth)" in texts and "(batch, tokens, heads, depth)" in texts
+    assert any("weights (1, 3, 5, 5)" in text for text in texts)
+    assert ["head 0", "head 1", "head 2"] == [text for text in texts if text.startswith("head ")]
+    assert "one token's d_model = 12 numbers:\nnum_heads = 3 heads × depth 4" in texts
+    assert_readable(fig)
+
+
+def test_encoder_block_diagram_is_post_norm_in_the_order_of_the_code():
+    fig = plots.encoder_block_diagram(d_model=12, num_heads=3, d_ff=48, batch=1, n_tokens=5)
+    texts = label_texts(fig)
+    assert "x  (1, 5, 12)\n(batch, tokens, d_model)" in texts
+    assert "attention: MultiHeadAttention(x, x)\nnum_heads=3, key_dim=4 → attended (1, 5, 12)" in texts
+    assert "attention_norm: LayerNormalization\nx = attention_norm(x + dropout(attended))" in texts
+    assert 'ffn_expand: Dense(48, activation="gelu")\n(1, 5, 12) → (1, 5, 48)' in texts
+    assert "ffn_contract: Dense(12)\n(1, 5, 48) → transformed (1, 5, 12)" in texts
+    assert "output_norm: LayerNormalization\noutput_norm(x + dropout(transformed))" in texts
+    assert "EncoderBlock(\nd_model=12,\nnum_heads=3,\nd_ff=48)" in texts
+    order = ["x  ", "attention:", "attention_norm:", "ffn_expand:", "ffn_contract:", "output_norm:", "output  "]
+    heights = [height_of(fig, prefix) for prefix in order]
+    assert heights == sorted(heights)  # from the bottom up, as EncoderBlock.call computes
+    assert {"sub-layer 1:\nself-attention", "sub-layer 2:\nfeed-forward"} <= set(texts)
+    assert_readable(fig)
+
+
+def test_encoder_decoder_diagram_trains_on_the_target_shifted_by_one():
+    fig = plots.encoder_decoder_diagram(vocabulary_size=20, source_length=10, target_length=6, d_model=8,
+                                        num_heads=2, d_ff=16, batch=3)
+    texts = label_texts(fig)
+    assert "target[:, :-1]  (3, 5)\n<s>, then the ISO date: shifted right" in texts
+    assert "labels = target[:, 1:]  (3, 5)\nmasked_loss(labels, logits)" in texts
+    assert "to_logits: Dense(20)\nlogits (3, 5, 20)" in texts
+    assert "source_ids  (3, 10)\nthe date as written, then <pad>" in texts
+    assert "context  (3, 10, 8)\none vector per input token" in texts
+    assert any("source_mask (3, 1, 10)" in text for text in texts)
+    assert "cross-attention weights\n(3, 2, 5, 10): output × input tokens" in texts
+    assert 'ffn_expand: Dense(16, activation="gelu")\nffn_contract: Dense(8) → transformed' in texts
+    assert "decoder_block: DecoderBlock" in texts and any("use_causal_mask=True" in text for text in texts)
+    order = ["target[", "embed: token_embedding", "self_attention:", "self_attention_norm:", "cross_attention:",
+             "cross_attention_norm:", "ffn_expand:", "output_norm:", "to_logits:"]
+    heights = [height_of(fig, prefix) for prefix in order]
+    assert heights == sorted(heights)  # from the bottom up, as DecoderBlock.call computes
+    assert height_of(fig, "context") == height_of(fig, "cross_attention:")  # the encoder feeds cross-attention
+    assert ["sub-layer 1", "sub-layer 2", "sub-layer 3"] == [text for text in texts if text.startswith("sub-layer")]
+    assert_readable(fig)
+
+
+@pytest.mark.parametrize("sizes, message", [
+    ({"target_length": 1}, "expected a target_length of at least 2 (<s> and </s>), got 1"),
+    ({"vocabulary_size": 0}, "expected vocabulary_size to be a whole number of at least 1, got 0"),
+])
+def test_encoder_decoder_diagram_refuses_sizes_the_model_cannot_have(sizes, message):
+    with pytest.raises(ValueError) as error:
+        plots.encoder_decoder_diagram(**sizes)
+    assert str(error.value) == message
+
+
+def test_data_parallel_diagram_splits_the_global_batch_and_all_reduces_one_gradient_per_replica():
+    devices = ["/device:GPU:0", "/device:GPU:1", "/device:GPU:2"]
+    fig = plots.data_parallel_diagram(48, devices)
+    texts = label_texts(fig)
+    assert "global batch: GLOBAL_BATCH_SIZE = 48 reviews\nmodel.fit splits it: 3 replicas × 16 reviews" in texts
+    replicas = row(fig, height_of(fig, "replica 0"))
+    assert replicas == [f"replica {i}: 16 reviews\non device:GPU:{i}" for i in range(3)]
+    backward = [f"backward pass → its\nown gradients g{i}" for i in range(3)]
+    assert row(fig, where(fig, backward[0])[1]) == backward
+    (all_reduce,) = [text for text in texts if text.startswith("all-reduce")]
+    assert 'all-reduce ("sum"): g0 + g1 + g2, the same total on every replica; ÷ 3' in all_reduce
+    assert "over all 48 reviews" in all_reduce
+    update = "optimizer: same update\n→ copies stay identical"
+    assert texts.count(update) == 3
+    (update_height,) = {label.get_position()[1] for label in labels(fig) if label.get_text() == update}
+    assert where(fig, backward[0])[1] > height_of(fig, "all-reduce") > update_height  # one step, top to bottom
+    assert_readable(fig)
+
+
+def test_data_parallel_diagram_with_eight_gpus_draws_the_first_three_replicas_and_the_last():
+    fig = plots.data_parallel_diagram(64, [f"/device:GPU:{i}" for i in range(8)])
+    texts = label_texts(fig)
+    replicas = row(fig, height_of(fig, "replica 0"))
+    columns = [f"replica {i}: 8 reviews\non device:GPU:{i}" for i in (0, 1, 2, 7)]
+    assert replicas == [*columns[:3], "⋯", columns[3]]
+    assert texts.count("⋯") == 4  # one per row, in the gap halfway between replica 2 and replica 7
+    (dots_x,) = {label.get_position()[0] for label in labels(fig) if label.get_text() == "⋯"}
+    assert dots_x == pytest.approx((where(fig, columns[2])[0] + where(fig, columns[3])[0]) / 2)
+    assert any('all-reduce ("sum"): g0 + g1 + … + g7' in text for text in texts)
+    assert "global batch: GLOBAL_BATCH_SIZE = 64 reviews\nmodel.fit splits it: 8 replicas × 8 reviews" in texts
+    assert_readable(fig)
+
+
+@pytest.mark.parametrize("global_batch_size, devices, message", [
+    (30, ["CPU:0", "CPU:1", "CPU:2", "CPU:3"],
+     "expected global_batch_size to be a multiple of the number of replicas, got 30 for 4 replicas"),
+    (32, [], "expected at least one device, got none"),
+    (0, ["CPU:0"], "expected global_batch_size to be a whole number of at least 1, got 0"),
+])
+def test_data_parallel_diagram_refuses_a_batch_it_cannot_split(global_batch_size, devices, message):
+    with pytest.raises(ValueError) as error:
+        plots.data_parallel_diagram(global_batch_size, devices)
+    assert str(error.value) == message
