@@ -1,4 +1,5 @@
 import logging
+import os
 
 from utils import environment
 
@@ -133,3 +134,18 @@ def test_prepare_tf_dataset_skips_autotuning_and_keeps_the_batches():
         np.testing.assert_array_equal(labels, plain_labels)
         for name in plain_inputs:
             np.testing.assert_array_equal(inputs[name], plain_inputs[name])
+
+
+def test_transformers_log_printed_shows_messages_in_the_output_then_restores_the_handlers(capsys):
+    from transformers.utils import logging as hf_logging
+
+    from utils import REPO_ROOT
+    from utils.environment import transformers_log_printed
+
+    root, before = hf_logging.get_logger(), list(hf_logging.get_logger().handlers)
+    with transformers_log_printed():
+        assert before[0] not in root.handlers  # the default handler writes to stderr
+        hf_logging.get_logger("transformers.modeling_tf_utils").warning(
+            f"Some layers were newly initialized from {REPO_ROOT / 'checkpoints' / 'x'}")
+    assert capsys.readouterr().out == f"Some layers were newly initialized from checkpoints{os.sep}x\n"
+    assert root.handlers == before

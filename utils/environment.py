@@ -6,6 +6,7 @@ because several of their settings are read from environment variables at import 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import logging
@@ -16,6 +17,7 @@ import re
 import sys
 from importlib.metadata import version
 
+from utils import REPO_ROOT
 from utils.hub import HUB_SWITCH, use_hub
 
 SEED = 42
@@ -120,6 +122,29 @@ def _quiet_transformers() -> None:
     for handler in hf_logging.get_logger().handlers:  # transformers' root handler
         if not any(isinstance(f, _DropNoise) for f in handler.filters):
             handler.addFilter(_DropNoise())
+
+
+@contextlib.contextmanager
+def transformers_log_printed():
+    """Inside the block, transformers' log messages go to the cell's output instead of stderr (a pink box in
+    Jupyter), so a lesson can show them with the rest; local folders are shown relative to the repository."""
+    from transformers.utils import logging as hf_logging
+
+    handler = logging.StreamHandler(sys.stdout)
+    handler.setFormatter(_RepoRelative())
+    root = hf_logging.get_logger()  # the library's root logger, "transformers"
+    hf_logging.disable_default_handler()  # the one that writes to stderr
+    root.addHandler(handler)
+    try:
+        yield
+    finally:
+        root.removeHandler(handler)
+        hf_logging.enable_default_handler()
+
+
+class _RepoRelative(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return super().format(record).replace(f"{REPO_ROOT}{os.sep}", "")
 
 
 def _let_pipelines_load_tf_models() -> None:
