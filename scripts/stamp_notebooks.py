@@ -4,8 +4,11 @@
 - the Colab install cell, the first code cell (it does nothing outside Colab);
 - Previous / Next links at the bottom, from the notebooks' own titles;
 - the route table in README.md and in 00_start_here, from each notebook's title, purpose and time;
+- the table of run times and memory in docs/workshop.md, from benchmarks/notebook_times.json
+  (measured by scripts/time_notebooks.py);
+- the Colab cell collapsed under a one-line summary;
 - a link to docs/glossary.md where each glossary term first appears in the series;
-- worked solutions collapsed (their code hidden until clicked), and no run timestamps in cell metadata.
+- worked solutions collapsed (explanations and code hidden until clicked), and no run timestamps in cell metadata.
 
     python scripts/stamp_notebooks.py           # rewrite the stale files
     python scripts/stamp_notebooks.py --check   # list the stale files and exit 1 (tests/test_stamps.py)
@@ -16,6 +19,7 @@ A changed code cell (the Colab cell) needs the notebook re-run: `make notebooks`
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from dataclasses import dataclass
@@ -26,8 +30,12 @@ import nbformat
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from utils import REPO_ROOT, REPO_URL  # noqa: E402  (the line above makes utils importable)
 
+COLAB_SUMMARY = ("The first code cell, collapsed, prepares Google Colab (it fetches the course and installs what "
+                 "Colab lacks) and does nothing anywhere else.")
 BADGE = "[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]"
 TABLE_BEGIN, TABLE_END = "<!-- notebooks:begin (made by scripts/stamp_notebooks.py) -->", "<!-- notebooks:end -->"
+TIMES_BEGIN = "<!-- notebook-times:begin (made by scripts/stamp_notebooks.py from benchmarks/notebook_times.json) -->"
+TIMES_END = "<!-- notebook-times:end -->"
 NAVIGATION = ("**Previous**", "**Next**")
 GLOSSARY = "../docs/glossary.md"
 GLOSSARY_LINK = re.compile(r"\[([^\]]+)\]\(" + re.escape(GLOSSARY) + r"#[^)]+\)")
@@ -119,12 +127,19 @@ def colab_url(name: str) -> str:
 
 
 def stamp_colab_cell(lesson: Lesson) -> None:
+    """The Colab cell comes first, collapsed (plumbing, not the lesson), under a visible one-line summary."""
     cells = lesson.notebook.cells
     first_code = next(i for i, cell in enumerate(cells) if cell.cell_type == "code")
     if cells[first_code].source.startswith("# Colab only"):
         cells[first_code].source = COLAB_CELL
     else:
         cells.insert(first_code, nbformat.v4.new_code_cell(COLAB_CELL, id="colab-install"))
+    cells[first_code].metadata["jupyter"] = {"source_hidden": True}
+    above = cells[first_code - 1]
+    if above.cell_type != "markdown":
+        raise ValueError(f"{lesson.path.name}: the Colab cell needs a markdown cell above it for its summary")
+    if COLAB_SUMMARY not in above.source:
+        above.source = above.source.rstrip("\n") + "\n\n" + COLAB_SUMMARY
 
 
 def stamp_navigation(lessons: list[Lesson]) -> None:
@@ -148,10 +163,41 @@ def route_table(lessons: list[Lesson], prefix: str) -> str:
     return "\n".join([TABLE_BEGIN, "| # | Notebook | What you will do | Time |", "|---|---|---|---|", *rows, TABLE_END])
 
 
-def replace_table(text: str, table: str, where: str) -> str:
-    pattern = re.compile(re.escape(TABLE_BEGIN) + ".*?" + re.escape(TABLE_END), re.DOTALL)
+def times_table(lessons: list[Lesson], record: dict) -> str:
+    """The workshop's table: each notebook's own time estimate and its measured run (scripts/time_notebooks.py)."""
+    rows = []
+    for x in lessons:
+        measured = record["notebooks"].get(x.path.stem)
+        if measured is None:
+            raise ValueError(f"benchmarks/notebook_times.json has no time for {x.path.name}: "
+                             f"run python scripts/time_notebooks.py {x.path.relative_to(x.path.parent.parent)}")
+        rows.append(f"| {x.number} | {x.title} | {x.time} | {duration(measured['seconds'])} | "
+                    f"{measured['peak_memory_mb'] / 1024:.1f} GB |")
+    total = sum(record["notebooks"][x.path.stem]["seconds"] for x in lessons)
+    heaviest = max(lessons, key=lambda x: record["notebooks"][x.path.stem]["peak_memory_mb"])
+    return "\n".join([
+        TIMES_BEGIN,
+        f"Measured on {record['measured']} ({record['cpu']}, {record['cores']} cores, Python {record['python']}, "
+        f"offline): every notebook in {duration(total)}.",
+        "",
+        "| # | Notebook | Learner time | Running all cells | Peak memory |",
+        "|---|---|---|---|---|",
+        *rows,
+        "",
+        f"The heaviest notebook, {heaviest.label}, peaks at "
+        f"{record['notebooks'][heaviest.path.stem]['peak_memory_mb'] / 1024:.1f} GB of memory.",
+        TIMES_END,
+    ])
+
+
+def duration(seconds: int) -> str:
+    return f"{seconds} s" if seconds < 90 else f"{seconds // 60} min {seconds % 60} s"
+
+
+def replace_table(text: str, table: str, where: str, begin: str = TABLE_BEGIN, end: str = TABLE_END) -> str:
+    pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
     if not pattern.search(text):
-        raise ValueError(f"{where}: no route table markers ({TABLE_BEGIN} ... {TABLE_END})")
+        raise ValueError(f"{where}: no table markers ({begin} ... {end})")
     return pattern.sub(lambda _: table, text)
 
 
@@ -196,9 +242,9 @@ def stamp_solutions(lesson: Lesson) -> None:
     in_solutions = False
     for cell in lesson.notebook.cells:
         cell.metadata.pop("execution", None)  # run timestamps: noise in every diff
-        if cell.cell_type == "markdown":
-            in_solutions = in_solutions or "## Solutions" in cell.source.splitlines()
-        elif in_solutions:
+        if cell.cell_type == "markdown" and "## Solutions" in cell.source.splitlines():
+            in_solutions = True  # the heading stays visible; what follows starts collapsed
+        elif in_solutions and not cell.source.startswith(NAVIGATION):
             cell.metadata["jupyter"] = {"source_hidden": True}
 
 
@@ -219,6 +265,10 @@ def stamp(root: Path) -> dict[Path, str]:
 
     readme = root / "README.md"
     new_texts = {readme: replace_table(readme.read_text(), route_table(lessons, "notebooks/"), "README.md")}
+    workshop = root / "docs" / "workshop.md"
+    record = json.loads((root / "benchmarks" / "notebook_times.json").read_text())
+    new_texts[workshop] = replace_table(workshop.read_text(), times_table(lessons, record), "docs/workshop.md",
+                                        TIMES_BEGIN, TIMES_END)
     new_texts.update({x.path: nbformat.writes(x.notebook) + "\n" for x in lessons})
     return {path: text for path, text in new_texts.items() if path.read_text() != text}
 
@@ -228,7 +278,11 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="only list stale files; exit 1 if there are any")
     parser.add_argument("--root", type=Path, default=REPO_ROOT, help="repository to stamp (default: this one)")
     args = parser.parse_args()
-    stale = stamp(args.root)
+    try:
+        stale = stamp(args.root)
+    except (ValueError, FileNotFoundError) as error:  # a notebook or a record the stamps cannot read
+        print(error, file=sys.stderr)
+        return 2
     for path, text in stale.items():
         print(f"{'stale' if args.check else 'stamped'}: {path.relative_to(args.root)}")
         if not args.check:

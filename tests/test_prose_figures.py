@@ -182,7 +182,7 @@ def workshop_rows():
     """(line number, notebook, learner time, running time and notes) for each row of the cost table."""
     for line_number, line in enumerate((REPO_ROOT / "docs" / "workshop.md").read_text().splitlines(), 1):
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 4 and cells[0] in NOTEBOOKS and cells[2].endswith(" min"):
+        if len(cells) >= 4 and cells[0] in NOTEBOOKS and cells[2].endswith(" min"):
             yield line_number, cells[0], cells[2], cells[3]
 
 

@@ -1,5 +1,6 @@
 """The parts every notebook shares are stamped from one source, and the stamps are current."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -20,7 +21,16 @@ def copy_of_the_series(tmp_path):
     for part in ["notebooks", "docs"]:
         shutil.copytree(REPO_ROOT / part, tmp_path / part)
     shutil.copy(REPO_ROOT / "README.md", tmp_path)
+    (tmp_path / "benchmarks").mkdir()
+    shutil.copy(REPO_ROOT / "benchmarks" / "notebook_times.json", tmp_path / "benchmarks")
     return tmp_path
+
+
+def edit_record(root, change):
+    path = root / "benchmarks" / "notebook_times.json"
+    record = json.loads(path.read_text())
+    change(record["notebooks"])
+    path.write_text(json.dumps(record))
 
 
 def test_badges_links_tables_and_colab_cells_are_current():
@@ -97,3 +107,24 @@ def test_a_fork_sets_its_address_in_one_place_and_restamps(tmp_path):
         header, colab_cell = cells[0].source, next(c.source for c in cells if c.cell_type == "code")
         assert f"github/a-teacher/transformers-tf-course-2027/blob/main/notebooks/{path.name})" in header
         assert f'REPO = "{fork}"' in colab_cell
+
+
+def test_the_workshop_table_is_written_from_the_measured_times(tmp_path):
+    root = copy_of_the_series(tmp_path)
+    edit_record(root, lambda notebooks: notebooks.update(
+        {"08_fine_tuning_with_keras": {"seconds": 754, "peak_memory_mb": 9000}}))
+    assert stamp("--check", "--root", str(root)).stdout == "stale: docs/workshop.md\n" + (
+        "Run `python scripts/stamp_notebooks.py` (or `make notebooks`) and commit the result.\n")
+    assert stamp("--root", str(root)).returncode == 0
+    workshop = (root / "docs" / "workshop.md").read_text()
+    assert "| 08 | Fine-tuning with Keras | 45 min | 12 min 34 s | 8.8 GB |" in workshop
+    assert "The heaviest notebook, 08 · Fine-tuning with Keras, peaks at 8.8 GB of memory." in workshop
+
+
+def test_a_notebook_never_timed_is_named_with_the_command_that_times_it(tmp_path):
+    root = copy_of_the_series(tmp_path)
+    edit_record(root, lambda notebooks: notebooks.pop("04_decoder_and_encoder_decoder"))
+    result = stamp("--check", "--root", str(root))
+    assert result.returncode == 2
+    assert "no time for 04_decoder_and_encoder_decoder.ipynb: run python scripts/time_notebooks.py " \
+           "notebooks/04_decoder_and_encoder_decoder.ipynb" in result.stderr
