@@ -26,9 +26,9 @@ import nbformat
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import sync_playwright
-from ports import free_port, listening  # tests/ports.py
 
 from utils import REPO_ROOT
+from utils.loopback import free_port, listening
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NOTEBOOK = "01_attention_by_hand.ipynb"

@@ -26,10 +26,10 @@ from fake_hub import FakeHub  # tests/fake_hub.py
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
-from ports import port_is_free  # tests/ports.py
 
 from utils import REPO_ROOT
 from utils.hub import CHECKPOINTS_DIR, STAND_INS
+from utils.loopback import port_is_free
 from zoo.stamp import build_if_stale
 
 TESTS = Path(__file__).parent

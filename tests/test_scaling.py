@@ -11,9 +11,9 @@ import subprocess
 import sys
 
 import pytest
-from ports import port_is_free  # tests/ports.py
 
 from utils import REPO_ROOT
+from utils.loopback import port_is_free
 
 SCRIPT = REPO_ROOT / "scripts" / "multi_worker_train.py"
 TINY = ["--examples=16", "--max-length=16", "--batch-size=8", "--layers=1"]

@@ -11,23 +11,14 @@ import sys
 import time
 
 import pytest
-from ports import free_port, listening, port_is_free  # tests/ports.py
 
 from utils import REPO_ROOT
 from utils.hub import CHECKPOINTS_DIR
+from utils.loopback import free_port, listening, wait_until_free
 
 SPACE_DIR = REPO_ROOT / "spaces" / "reviews-sentiment"
 MODEL = CHECKPOINTS_DIR / "sentiment-minilm-reviews"
 START_TIMEOUT = 180  # seconds: importing TensorFlow and loading the model on a busy 2-core CPU
-
-
-def wait_until_free(port: int, timeout: float = 10) -> bool:
-    deadline = time.monotonic() + timeout
-    while listening(port) or not port_is_free(port):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def test_space_readme_has_the_metadata_a_space_needs():

@@ -427,42 +427,6 @@ def check_top_k_similar(fn: Callable) -> None:
     check_function(fn, cases, name=_name(fn, "top_k_similar"), hint=hint)
 
 
-def check_short_reviews(fn: Callable) -> None:
-    """Check ``short_reviews(dataset, max_words)``: a ``datasets.Dataset`` with a new column
-    ``num_words`` (``len(text.split())``) that keeps, in order, only the rows of at most
-    ``max_words`` words (``map`` then ``filter``, notebook 09)."""
-    from datasets import Dataset
-
-    texts = ["Great.", "Not bad at all, really.", "Small room, but clean and quiet.", "Awful service", "Loved it!"]
-    dataset = Dataset.from_dict({"text": texts, "label": [1, 1, 1, 0, 1]})
-    name = _name(fn, "short_reviews")
-    for max_words in (2, 5):
-        call = f"{name}(dataset, {max_words})"
-        got = _answer(fn, (dataset, max_words), call=call, not_done=_not_done(name))
-        if got is _MISSING:
-            return
-        expected = [text for text in texts if len(text.split()) <= max_words]
-        if not hasattr(got, "column_names"):
-            print(f"❌ {call}: expected a datasets.Dataset, got a {type(got).__name__}.\n"
-                  "   Hint: dataset.map(...) and .filter(...) each return a new Dataset: return that.")
-            return
-        if "num_words" not in got.column_names:
-            print(f"❌ {call}: expected a column 'num_words', got columns {got.column_names}.\n"
-                  "   Hint: map a function that returns {'num_words': len(row['text'].split())}.")
-            return
-        got_texts, got_counts = list(got["text"]), list(got["num_words"])  # columns as plain lists
-        if got_texts != expected:
-            fewer = [text for text in texts if len(text.split()) < max_words]
-            advice = ("\n   Hint: at most max_words: keep num_words <= max_words." if got_texts == fewer
-                      else "")
-            print(f"❌ {call}: expected the reviews {expected}, got {got_texts}{advice}")
-            return
-        if got_counts != [len(text.split()) for text in expected]:
-            print(f"❌ {call}: expected num_words {[len(t.split()) for t in expected]}, got {got_counts}")
-            return
-    print(f"✅ {name} passed all 2 checks.")
-
-
 def check_dataset_card(fn: Callable) -> None:
     """Check ``make_dataset_card()``: a ``huggingface_hub.DatasetCard`` for the bundled reviews
     whose metadata gives language ``en``, licence ``cc-by-4.0``, task ``text-classification`` and
@@ -490,25 +454,6 @@ def check_dataset_card(fn: Callable) -> None:
               "'## Limitations'), found none.")
         return
     print(f"✅ {name} has the metadata the Hub indexes and a section on limitations.")
-
-
-def check_count_domain(fn: Callable) -> None:
-    """Check ``count_domain(csv_file, domain)``: how many reviews of that domain a review CSV file
-    holds, for three cases on the bundled files (notebook 09 asks for one streamed pass)."""
-    import csv
-    from pathlib import Path
-
-    from utils.data import review_files
-
-    def count(path: str, domain: str) -> int:
-        with open(path, newline="", encoding="utf-8") as file:
-            return sum(row["domain"] == domain for row in csv.DictReader(file))
-
-    files = review_files()
-    cases = [((files[split], domain), count(files[split], domain))
-             for split, domain in [("train", "hotels"), ("test", "films"), ("validation", "spaceships")]]
-    shown = lambda args: f"{Path(args[0]).name!r}, {args[1]!r}"  # noqa: E731  (no machine-specific path)
-    print(_list_verdict(fn, cases, _name(fn, "count_domain"), None, shown))
 
 
 def check_f1_from_confusion(fn: Callable) -> None:
@@ -825,3 +770,105 @@ def _top_k_similar(query: np.ndarray, corpus: np.ndarray, k: int) -> np.ndarray:
     similarities = corpus @ query / (np.linalg.norm(corpus, axis=-1) * np.linalg.norm(query))
     return np.argsort(-similarities)[:k]
 
+
+# --- notebook 09: sharing (a Space's endpoint) ----------------------------------------------
+
+
+def check_lines_demo(fn: Callable) -> None:
+    """Check ``build_lines_demo(classifier)`` (notebook 09): a Gradio app whose endpoint ``/label_lines``
+    takes a text holding reviews, one per line, and returns the list of their labels, one per review (blank
+    lines skipped), from one call of the classifier on the list of reviews. The check launches the app on
+    127.0.0.1, calls it with ``gradio_client`` as a program would, and closes it. Its classifier is a
+    stand-in with no model: NEGATIVE when a review holds a word of ``_NEGATIVE_WORDS``, else POSITIVE."""
+    name = _name(fn, "build_lines_demo")
+    classifier = _KeywordClassifier()
+    app = _answer(fn, (classifier,), call=f"{name}(classifier)", not_done=_not_done(name))
+    if app is _MISSING:
+        return
+    print(_lines_demo_verdict(app, classifier, name))
+
+
+_NEGATIVE_WORDS = {"awful", "cold", "rude", "never", "broken"}
+_LINES_CASES = [  # the text sent to /label_lines, and the labels it must answer
+    ("The battery lasts all day.\nAwful service and cold soup.\n\n   \nFriendly staff, fair prices.\n",
+     ["POSITIVE", "NEGATIVE", "POSITIVE"]),
+    ("Never again.", ["NEGATIVE"]),
+]
+
+
+class _KeywordClassifier:
+    """Called like a sentiment-analysis pipeline (a text or a list of texts; ``top_k=None`` for every label);
+    it records what each call received."""
+
+    def __init__(self):
+        self.calls: list = []
+
+    def __call__(self, texts, **kwargs):
+        self.calls.append(texts)
+        every_label = "top_k" in kwargs and kwargs["top_k"] is None
+        answers = [self._scores(text, every_label) for text in ([texts] if isinstance(texts, str) else texts)]
+        return answers[0] if isinstance(texts, str) and every_label else answers
+
+    @staticmethod
+    def _scores(text: str, every_label: bool):
+        negative = bool(_NEGATIVE_WORDS & set(str(text).lower().replace(",", " ").replace(".", " ").split()))
+        best, other = ("NEGATIVE", "POSITIVE") if negative else ("POSITIVE", "NEGATIVE")
+        scores = [{"label": best, "score": 0.9}, {"label": other, "score": 0.1}]
+        return scores if every_label else scores[0]
+
+
+def _lines_demo_verdict(app, classifier: _KeywordClassifier, name: str) -> str:
+    import contextlib
+    import io
+
+    import gradio as gr
+
+    from utils.loopback import free_port, wait_until_free
+
+    if not isinstance(app, gr.Blocks):
+        return (f"❌ {name}(classifier): expected a Gradio app (gr.Interface or gr.Blocks), got a "
+                f"{type(app).__name__}.\n   Hint: return gr.Interface(fn=..., inputs=..., outputs=..., "
+                "api_name='label_lines').")
+    port, client = free_port(), None
+    try:
+        app.launch(server_name="127.0.0.1", server_port=port, share=False, prevent_thread_lock=True,
+                   inline=False, inbrowser=False, quiet=True, show_error=True)
+        from gradio_client import Client
+
+        client = Client(app.local_url, verbose=False)
+        # Gradio prints the traceback of an error in the learner's function: the verdict says it in one line.
+        # (Not around launch(): it reconfigures logging, and handlers then close streams they think are theirs.)
+        with contextlib.redirect_stderr(io.StringIO()):
+            return _ask_lines_demo(client, classifier, name)
+    except Exception as error:  # the learner's app, reported in one line
+        return f"❌ {name}(classifier) could not be launched and called: {type(error).__name__}: {error}"
+    finally:
+        if client is not None:
+            client.close()
+        app.close(verbose=False)
+        wait_until_free(port)
+
+
+def _ask_lines_demo(client, classifier: _KeywordClassifier, name: str) -> str:
+    endpoints = list(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
+    if "/label_lines" not in endpoints:
+        return (f"❌ {name}(classifier): the app has no endpoint /label_lines, only {endpoints}.\n"
+                "   Hint: gr.Interface(..., api_name='label_lines') names the endpoint.")
+    for text, expected in _LINES_CASES:
+        classifier.calls.clear()
+        try:
+            got = client.predict(text, api_name="/label_lines")
+        except Exception as error:  # the learner's function raised inside the app
+            message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+            return f"❌ /label_lines raised on {text!r}: {message}"
+        if got != expected:
+            blank = isinstance(got, list) and len(got) > len(expected)
+            hint = ("\n   Hint: a blank line (empty, or only spaces) holds no review: skip the lines whose "
+                    ".strip() is empty." if blank else "")
+            return f"❌ /label_lines on {text!r}: expected {expected}, got {got!r}{hint}"
+        if len(classifier.calls) != 1 or isinstance(classifier.calls[0], str):
+            return (f"❌ /label_lines on {text!r}: the labels are right, but the classifier was called "
+                    f"{len(classifier.calls)} time(s), with {classifier.calls!r}.\n   Hint: call it once, on the "
+                    "list of reviews: a pipeline takes a list and runs it in batches.")
+    return (f"✅ {name}'s /label_lines endpoint labels each review of a text, one line each, with one "
+            "call of the classifier.")
