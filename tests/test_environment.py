@@ -75,30 +75,6 @@ def test_pytorch_weights_load_quietly_but_a_new_head_is_still_announced():
                               "not initialized from the PyTorch model and are newly initialized: ['classifier.")
 
 
-def test_tf_classes_read_pytorch_safetensors(tmp_path):
-    """transformers#40028: what every Hub repository holds (model.safetensors) must load into TF."""
-    import shutil
-
-    import numpy as np
-    from transformers import AutoTokenizer, TFAutoModel
-
-    from utils.hub import checkpoint
-    from zoo.minilm import source_dir
-
-    pytorch_only = source_dir()
-    assert not (pytorch_only / "tf_model.h5").exists() and (pytorch_only / "model.safetensors").exists()
-    like_a_hub_repo = tmp_path / "both"  # both weight files, as on the Hub: TF picks model.safetensors
-    shutil.copytree(checkpoint("bert-base-uncased", quiet=True), like_a_hub_repo)
-    shutil.copy(pytorch_only / "model.safetensors", like_a_hub_repo)
-
-    tokenizer = AutoTokenizer.from_pretrained(pytorch_only)
-    inputs = tokenizer("Hugging Face is creating a tool that democratizes AI.", return_tensors="tf")
-    reference = TFAutoModel.from_pretrained(checkpoint("bert-base-uncased", quiet=True))(inputs).last_hidden_state
-    for folder in [pytorch_only, like_a_hub_repo]:
-        loaded = TFAutoModel.from_pretrained(folder)(inputs).last_hidden_state
-        np.testing.assert_allclose(loaded, reference, atol=1e-5)
-
-
 def test_the_hub_switch_turns_offline_mode_off_and_back_on(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # as `make` or a classroom shell may leave it
     monkeypatch.setenv("TUTORIAL_USE_HUB", "1")
@@ -107,33 +83,6 @@ def test_the_hub_switch_turns_offline_mode_off_and_back_on(monkeypatch):
     monkeypatch.delenv("TUTORIAL_USE_HUB")
     environment._set_environment_variables()
     assert environment.os.environ["HF_HUB_OFFLINE"] == "1" and environment.os.environ["HF_DATASETS_OFFLINE"] == "1"
-
-
-def test_prepare_tf_dataset_skips_autotuning_and_keeps_the_batches():
-    """Autotuning made fit() stall between epochs (TF 2.20); without it, the same batches must come out."""
-    import numpy as np
-    from datasets import Dataset
-    from transformers import AutoTokenizer, BertConfig, TFBertForSequenceClassification
-
-    from utils.hub import checkpoint
-
-    tokenizer = AutoTokenizer.from_pretrained(checkpoint("bert-base-uncased", quiet=True))
-    texts = ["Great food.", "The room was dirty and the staff rude.", "Fine.", "Would come back tomorrow!"]
-    data = Dataset.from_dict({"text": texts, "label": [1, 0, 1, 1]}).map(lambda batch: tokenizer(batch["text"]),
-                                                                        batched=True)
-    model = TFBertForSequenceClassification(BertConfig(num_labels=2, hidden_size=8, num_hidden_layers=1,
-                                                       num_attention_heads=1, intermediate_size=8))
-    prepare = type(model).prepare_tf_dataset
-    patched = prepare(model, data, batch_size=2, shuffle=False, tokenizer=tokenizer)
-    plain = prepare.__wrapped__(model, data, batch_size=2, shuffle=False, tokenizer=tokenizer)
-
-    assert patched.options().autotune.enabled is False
-    assert plain.options().autotune.enabled is not False  # TensorFlow's default: the patch made the difference
-    assert len(patched) == len(plain) == 2
-    for (inputs, labels), (plain_inputs, plain_labels) in zip(patched, plain, strict=True):
-        np.testing.assert_array_equal(labels, plain_labels)
-        for name in plain_inputs:
-            np.testing.assert_array_equal(inputs[name], plain_inputs[name])
 
 
 def test_transformers_log_printed_shows_messages_in_the_output_then_restores_the_handlers(capsys):

@@ -7,7 +7,6 @@ because several of their settings are read from environment variables at import 
 from __future__ import annotations
 
 import contextlib
-import functools
 import importlib.util
 import logging
 import os
@@ -17,7 +16,7 @@ import re
 import sys
 from importlib.metadata import version
 
-from utils import REPO_ROOT
+from utils import REPO_ROOT, compat
 from utils.hub import HUB_SWITCH, use_hub
 
 SEED = 42
@@ -55,9 +54,7 @@ def quiet_start() -> None:
     _check_keras_version()
     _load_triton_before_tensorflow()
     _quiet_transformers()
-    _let_pipelines_load_tf_models()
-    _let_tf_models_read_pytorch_safetensors()
-    _let_fit_move_on_between_epochs()
+    compat.apply()  # workarounds for bugs of the pinned transformers and TensorFlow
     _draw_bertviz_offline()
 
 
@@ -147,67 +144,6 @@ class _RepoRelative(logging.Formatter):
         return super().format(record).replace(f"{REPO_ROOT}{os.sep}", "")
 
 
-def _let_pipelines_load_tf_models() -> None:
-    """Work around a transformers 4.57 bug so `pipeline(task, model=<TF checkpoint>)` works.
-
-    `pipeline()` passes its PyTorch-only default `dtype="auto"` (or `torch.float32`) to
-    `TF*.from_pretrained`, which hands it to Keras and fails ("Cannot convert the argument
-    `type_value`"). TF models take no such argument, so drop a PyTorch dtype on the way in.
-    Outside this project, pass `dtype=None` to `pipeline()` instead.
-    """
-    from transformers.modeling_tf_utils import TFPreTrainedModel
-
-    original = TFPreTrainedModel.from_pretrained.__func__
-    if getattr(original, "drops_torch_dtype", False):
-        return
-
-    def from_pretrained(cls, *args, **kwargs):
-        dtype = kwargs.get("dtype")
-        if dtype == "auto" or type(dtype).__module__ == "torch":
-            del kwargs["dtype"]
-        return original(cls, *args, **kwargs)
-
-    from_pretrained.drops_torch_dtype = True
-    TFPreTrainedModel.from_pretrained = classmethod(functools.wraps(original)(from_pretrained))
-
-
-class _IterableArchive:
-    """A safetensors archive that can be iterated over its tensor names, as transformers expects."""
-
-    def __init__(self, archive):
-        self._archive = archive
-
-    def __iter__(self):
-        return iter(self._archive.keys())
-
-    def get_tensor(self, name: str):
-        return self._archive.get_tensor(name)
-
-
-def _let_tf_models_read_pytorch_safetensors() -> None:
-    """Work around transformers#40028 so TF classes can load PyTorch `model.safetensors` files.
-
-    TF `from_pretrained` prefers `model.safetensors`, which every Hub repository now has, and
-    then iterates over a `safe_open` archive, which safetensors does not allow ("'builtins.safe_open'
-    object is not iterable"). Without this, Hub mode and PyTorch-only folders fail; outside this
-    project pass `use_safetensors=False` (if the repository has `tf_model.h5`) or `from_pt=True`.
-    """
-    from transformers import modeling_tf_pytorch_utils as pt_to_tf
-
-    original = pt_to_tf.load_pytorch_state_dict_in_tf2_model
-    if getattr(original, "iterates_archives", False):
-        return
-
-    @functools.wraps(original)
-    def load(tf_model, pt_state_dict, *args, **kwargs):
-        if hasattr(pt_state_dict, "get_tensor") and not hasattr(pt_state_dict, "__iter__"):
-            pt_state_dict = _IterableArchive(pt_state_dict)
-        return original(tf_model, pt_state_dict, *args, **kwargs)
-
-    load.iterates_archives = True
-    pt_to_tf.load_pytorch_state_dict_in_tf2_model = load
-
-
 def _draw_bertviz_offline() -> None:
     """bertviz's views load their JavaScript from a CDN and stay blank offline; utils/bertviz_offline.py says how."""
     from utils import bertviz_offline
@@ -249,29 +185,3 @@ def banner() -> str:
     python = ".".join(platform.python_version_tuple()[:2])
     return f"Python {python}, {versions}\n{device}; {mode}"
 
-
-def _let_fit_move_on_between_epochs() -> None:
-    """Switch off tf.data's autotuning in `prepare_tf_dataset`, which made `fit` stall between epochs.
-
-    Keras starts a new iterator over the training set at every epoch. With TensorFlow 2.20, destroying
-    the old one can wait, idle, for its autotuning thread to wake up: notebook 08's `fit` sat still for
-    about 35 s after its first epoch (`benchmarks/README.md`). The batches come from memory, so there is
-    nothing to tune, and the batches themselves are the same. Outside this project, call
-    `dataset.with_options(options)` with `options.autotune.enabled = False`.
-    """
-    from transformers.modeling_tf_utils import TFPreTrainedModel
-
-    original = TFPreTrainedModel.prepare_tf_dataset
-    if getattr(original, "autotune_off", False):
-        return
-
-    @functools.wraps(original)
-    def prepare_tf_dataset(self, *args, **kwargs):
-        import tensorflow as tf
-
-        options = tf.data.Options()
-        options.autotune.enabled = False
-        return original(self, *args, **kwargs).with_options(options)
-
-    prepare_tf_dataset.autotune_off = True
-    TFPreTrainedModel.prepare_tf_dataset = prepare_tf_dataset
