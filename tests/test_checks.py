@@ -717,10 +717,72 @@ def test_check_lines_demo(monkeypatch):
 
 
 def test_the_lines_demo_classifier_answers_like_a_pipeline():
-    classifier = checks._KeywordClassifier()
+    classifier = checks.sharing._KeywordClassifier()
     assert classifier("Awful.") == [{"label": "NEGATIVE", "score": 0.9}]
     assert classifier(["Fine.", "Cold, rude."]) == [{"label": "POSITIVE", "score": 0.9},
                                                    {"label": "NEGATIVE", "score": 0.9}]
     assert classifier("Fine.", top_k=None) == [{"label": "POSITIVE", "score": 0.9}, {"label": "NEGATIVE", "score": 0.1}]
     assert [scores[0]["label"] for scores in classifier(["Never.", "Fine."], top_k=None)] == ["NEGATIVE", "POSITIVE"]
     assert classifier.calls == ["Awful.", ["Fine.", "Cold, rude."], "Fine.", ["Never.", "Fine."]]
+
+
+# --- every check, through the engine -----------------------------------------------------------
+
+NOT_LEARNER_CODE = {"check_shape", "check_prediction", "check_attention_reading"}  # they read values, call nothing
+
+
+def every_check_called_with(fn, cross_attention_layer):
+    """Each check that runs learner code, called with ``fn`` as the learner's function."""
+    return {
+        "check_function": lambda: checks.check_function(fn, [((1,), 1)]),
+        "check_softmax": lambda: checks.check_softmax(fn),
+        "check_scaled_dot_product_attention": lambda: checks.check_scaled_dot_product_attention(fn),
+        "check_padding_mask": lambda: checks.check_padding_mask(fn),
+        "check_similarity_at_distance": lambda: checks.check_similarity_at_distance(fn),
+        "check_no_peeking": lambda: checks.check_no_peeking(fn),
+        "check_cross_attention_weights": lambda: checks.check_cross_attention_weights(fn, cross_attention_layer),
+        "check_peeking_model": lambda: checks.check_peeking_model(fn, lambda model: 1.0, lambda model: 0.0),
+        "check_wordpiece": lambda: checks.check_wordpiece(fn),
+        "check_pad_and_truncate": lambda: checks.check_pad_and_truncate(fn),
+        "check_lossy_texts": lambda: checks.check_lossy_texts(fn, [RoundTripTokenizer()]),
+        "check_top_p_filter": lambda: checks.check_top_p_filter(fn),
+        "check_top_k_similar": lambda: checks.check_top_k_similar(fn),
+        "check_offset_attention": lambda: checks.check_offset_attention(fn),
+        "check_f1_from_confusion": lambda: checks.check_f1_from_confusion(fn),
+        "check_frozen_encoder": lambda: checks.check_frozen_encoder(fn, FakeEncoderWithHead()),
+        "check_dataset_card": lambda: checks.check_dataset_card(fn),
+        "check_lines_demo": lambda: checks.check_lines_demo(fn),
+        "check_batch_plan": lambda: checks.check_batch_plan(fn),
+        "check_tf_config": lambda: checks.check_tf_config(fn),
+        "check_replica_loss": lambda: checks.check_replica_loss(fn),
+    }
+
+
+def test_every_check_that_runs_learner_code_is_planted_with_a_raising_function(cross_attention_layer):
+    planted = every_check_called_with(stub, cross_attention_layer)
+    assert set(planted) == set(checks.__all__) - NOT_LEARNER_CODE, "add the new check to every_check_called_with"
+
+
+def test_a_raising_learner_function_gets_one_line_never_a_traceback(capsys, cross_attention_layer):
+    def broken(*args):
+        return {}["missing key"]
+
+    for name, run in every_check_called_with(broken, cross_attention_layer).items():
+        run()
+        printed = capsys.readouterr().out
+        assert printed.startswith("❌") and "raised KeyError: 'missing key'" in printed, (name, printed)
+        assert printed.count("\n") == 1, (name, printed)
+
+
+def test_a_stub_is_not_done_yet_in_every_check(capsys, cross_attention_layer):
+    for name, run in every_check_called_with(stub, cross_attention_layer).items():
+        run()
+        printed = capsys.readouterr().out
+        assert printed.startswith("⏳") and printed.count("\n") == 1, (name, printed)
+
+
+def test_verdicts_count_in_the_singular_and_the_plural():
+    from utils.checks.engine import passed
+
+    assert passed("f", 1) == "✅ f passed 1 check."
+    assert passed("f", 3) == "✅ f passed all 3 checks."

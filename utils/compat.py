@@ -81,7 +81,7 @@ def let_fit_move_on_between_epochs() -> None:
     """Switch off tf.data's autotuning in `prepare_tf_dataset`, which made `fit` stall between epochs.
 
     Keras starts a new iterator over the training set at every epoch. With TensorFlow 2.20, destroying
-    the old one can wait, idle, for its autotuning thread to wake up: notebook 08's `fit` sat still for
+    the old one can wait, idle, for its autotuning thread to wake up: the fine-tuning lesson's `fit` sat still for
     about 35 s after its first epoch (`benchmarks/README.md`). The batches come from memory, so there is
     nothing to tune, and the batches themselves are the same. Outside this project, call
     `dataset.with_options(options)` with `options.autotune.enabled = False`.
