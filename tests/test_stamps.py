@@ -128,3 +128,18 @@ def test_a_notebook_never_timed_is_named_with_the_command_that_times_it(tmp_path
     assert result.returncode == 2
     assert "no time for 04_decoder_and_encoder_decoder.ipynb: run python scripts/time_notebooks.py " \
            "notebooks/04_decoder_and_encoder_decoder.ipynb" in result.stderr
+
+
+def test_sections_are_numbered_one_way_and_cell_ids_are_of_one_kind():
+    import re
+
+    for path in sorted((REPO_ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
+        cells = nbformat.read(path, as_version=4).cells
+        headings = [line for cell in cells if cell.cell_type == "markdown"
+                    for line in cell.source.split("\n") if line.startswith("## ")]
+        numbered = [h for h in headings if h[3:] not in {"Setup", "Summary", "Exercises", "Solutions"}]
+        if not path.name.startswith("00_"):
+            assert numbered == [f"## {i}. {h.split('. ', 1)[-1]}" for i, h in enumerate(numbered, 1)], path.name
+        for cell in cells:
+            assert re.fullmatch(r"[0-9a-f]{8}|colab-install|neighbours", cell.id), (path.name, cell.id)
+        assert len({cell.id for cell in cells}) == len(cells), f"{path.name}: two cells share an id"
