@@ -766,3 +766,52 @@ def test_check_peeking_model(capsys):
     assert "below 95%" in verdict(capsys, check, lambda: "undertrained")
     assert "could not be measured: KeyError" in verdict(capsys, check, lambda: "something else")
     assert verdict(capsys, check, stub).startswith("⏳")
+
+
+# --- notebook 10: check_per_replica_sizes ----------------------------------------------------------
+
+
+class SplittingStrategy:
+    """Stands in for a tf.distribute strategy with `replicas` replicas: each batch is cut into contiguous
+    parts, the first ones one example longer, as MirroredStrategy does (measured in notebook 10)."""
+
+    def __init__(self, replicas):
+        self.num_replicas_in_sync = replicas
+
+    def experimental_distribute_dataset(self, dataset):
+        for batch in dataset:
+            yield tuple(np.array_split(batch.numpy(), self.num_replicas_in_sync))
+
+    def experimental_local_results(self, value):
+        return value
+
+
+def per_replica_sizes(batch_size, replicas):
+    return [batch_size // replicas + (replica < batch_size % replicas) for replica in range(replicas)]
+
+
+def test_check_per_replica_sizes(capsys):
+    two = SplittingStrategy(2)
+    assert verdict(capsys, lambda fn: checks.check_per_replica_sizes(fn, two), per_replica_sizes) == (
+        "✅ per_replica_sizes passed all 4 checks.\n")
+    three = lambda fn: checks.check_per_replica_sizes(fn, SplittingStrategy(3))  # noqa: E731
+    assert verdict(capsys, three, per_replica_sizes).startswith("✅")
+    floor = verdict(capsys, three, lambda size, replicas: [size // replicas] * replicas)
+    assert floor.startswith("❌ per_replica_sizes(32, 3)")
+    assert "add up to the batch size, 32" in floor
+    halves = verdict(capsys, three, lambda size, replicas: [size / replicas] * replicas)
+    assert "whole examples" in halves
+    reversed_ = verdict(capsys, three, lambda size, replicas: per_replica_sizes(size, replicas)[::-1])
+    assert reversed_.startswith("❌ per_replica_sizes(32, 3): expected [11, 11, 10], got [10, 11, 11]")
+    assert "which replicas take the extra" in reversed_
+    assert "a list of 3" in verdict(capsys, three, lambda size, replicas: [size])
+    assert verdict(capsys, three, lambda size, replicas: 1 / 0).startswith(
+        "❌ per_replica_sizes(32, 3) raised ZeroDivisionError")
+    assert verdict(capsys, three, stub).startswith("⏳")
+
+
+def test_check_per_replica_sizes_measures_a_real_strategy(capsys):
+    import tensorflow as tf
+
+    check = lambda fn: checks.check_per_replica_sizes(fn, tf.distribute.get_strategy())  # noqa: E731
+    assert verdict(capsys, check, per_replica_sizes) == "✅ per_replica_sizes passed all 4 checks.\n"

@@ -893,3 +893,35 @@ def _top_k_similar(query: np.ndarray, corpus: np.ndarray, k: int) -> np.ndarray:
 def _split_heads(x: np.ndarray, heads: int) -> np.ndarray:
     batch, seq, d_model = x.shape
     return x.reshape(batch, seq, heads, d_model // heads).transpose(0, 2, 1, 3)
+
+
+# --- notebook 10: which examples each replica gets ---------------------------------------------
+
+
+def check_per_replica_sizes(fn: Callable, strategy) -> None:
+    """Check ``per_replica_sizes(batch_size, replicas)`` -> how many examples each replica receives from
+    one global batch (a list, one number per replica) against what ``strategy``, a ``tf.distribute``
+    strategy, measurably does with batches of 32, 23, 7 and 1 examples (notebook 10)."""
+    replicas = strategy.num_replicas_in_sync
+    cases = [((size, replicas), np.array(_measured_split(strategy, size))) for size in (32, 23, 7, 1)]
+
+    def hint(args, got):
+        size, _ = args
+        got = np.asarray(got, dtype=float).ravel()
+        if got.size != replicas:
+            return f"one number per replica: a list of {replicas}."
+        if not np.allclose(got, np.round(got)):
+            return "a replica receives whole examples, not fractions of one."
+        if got.sum() != size:
+            return f"the strategy uses every example once: the {replicas} sizes add up to the batch size, {size}."
+        return "every example is used, but not in that order: which replicas take the extra ones?"
+
+    check_function(fn, cases, name=_name(fn, "per_replica_sizes"), hint=hint)
+
+
+def _measured_split(strategy, size: int) -> list[int]:
+    """How many of the examples of one batch of ``size`` each replica of ``strategy`` receives, measured."""
+    import tensorflow as tf
+
+    batch = next(iter(strategy.experimental_distribute_dataset(tf.data.Dataset.range(size).batch(size))))
+    return [int(tf.size(part)) for part in strategy.experimental_local_results(batch)]
