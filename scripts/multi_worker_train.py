@@ -53,13 +53,14 @@ def launch(workers: int, worker_args: list[str], timeout: float = 300) -> list[d
 
 
 def build_classifier(checkpoint: str, layers: int):
-    """Notebook 10's classifier: the first ``layers`` layers of the encoder, the mean of the real tokens'
-    vectors, a dense layer with one output per label; the word embeddings stay frozen."""
+    """The classifier every worker trains, as in notebook 10: the first ``layers`` layers of the encoder, the
+    mean of the real tokens' vectors, a dense layer with one output per label; the word embeddings stay frozen."""
     import tensorflow as tf
     from transformers import TFAutoModel
 
     encoder = TFAutoModel.from_pretrained(checkpoint, num_hidden_layers=layers)
     encoder.bert.embeddings.trainable = False
+    encoder.bert.pooler.trainable = False  # not used: the head reads the mean of the tokens
     input_ids = tf.keras.Input(shape=(None,), dtype=tf.int32, name="input_ids")
     attention_mask = tf.keras.Input(shape=(None,), dtype=tf.int32, name="attention_mask")
     tokens = encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state

@@ -660,26 +660,6 @@ def test_check_batch_plan(capsys):
     assert verdict(capsys, check, stub).startswith("⏳")
 
 
-def tf_config_for(hosts, port, index):
-    return {"cluster": {"worker": [f"{host}:{port}" for host in hosts]}, "task": {"type": "worker", "index": index}}
-
-
-def test_check_tf_config(capsys):
-    import json
-
-    check = checks.check_tf_config
-    assert verdict(capsys, check, tf_config_for) == "✅ tf_config_for passed all 2 checks.\n"
-    as_json = verdict(capsys, check, lambda hosts, port, index: json.dumps(tf_config_for(hosts, port, index)))
-    assert as_json.startswith("✅")
-    pairs = verdict(capsys, check, lambda h, p, i: {"cluster": {"worker": [[x, p] for x in h]},
-                                                    "task": {"type": "worker", "index": i}})
-    assert pairs.startswith("❌ tf_config_for(['node-a', 'node-b'], 12345, 1): expected") and "host:port" in pairs
-    wrong_index = verdict(capsys, check, lambda h, p, i: tf_config_for(h, p, 0))
-    assert '"index": 1}}, got' in wrong_index
-    assert "must be JSON" in verdict(capsys, check, lambda h, p, i: {"cluster": set(h)})
-    assert verdict(capsys, check, stub).startswith("⏳")
-
-
 def test_check_replica_loss(capsys):
     check = checks.check_replica_loss
     good = verdict(capsys, check, lambda losses, global_batch: losses.sum() / global_batch)

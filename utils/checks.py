@@ -656,33 +656,6 @@ def check_batch_plan(fn: Callable) -> None:
     check_function(fn, cases, name=_name(fn, "batch_plan"), hint=hint)
 
 
-def check_tf_config(fn: Callable) -> None:
-    """Check ``tf_config_for(hosts, port, index)``: the TF_CONFIG (a dict, or its JSON text) of worker
-    ``index`` in a cluster of machines ``hosts`` that all listen on ``port`` (notebook 10)."""
-    import json
-
-    name = _name(fn, "tf_config_for")
-    for hosts, port, index in [(["node-a", "node-b"], 12345, 1), (["10.0.0.1", "10.0.0.2", "10.0.0.3"], 2222, 0)]:
-        call = f"{name}({hosts!r}, {port}, {index})"
-        expected = {"cluster": {"worker": [f"{host}:{port}" for host in hosts]},
-                    "task": {"type": "worker", "index": index}}
-        got = _answer(fn, (hosts, port, index), call=call, not_done=_not_done(name))
-        if got is _MISSING:
-            return
-        try:
-            got = json.loads(got) if isinstance(got, str) else json.loads(json.dumps(got))
-        except (TypeError, ValueError) as error:
-            print(f"❌ {call}: TF_CONFIG must be JSON, but it could not be converted: {error}")
-            return
-        if got != expected:
-            workers = got.get("cluster", {}).get("worker") if isinstance(got, dict) else None
-            advice = ("\n   Hint: each address is one string 'host:port', e.g. f'{host}:{port}'."
-                      if workers and workers != expected["cluster"]["worker"] else "")
-            print(f"❌ {call}: expected {json.dumps(expected)}, got {json.dumps(got)}{advice}")
-            return
-    print(f"✅ {name} passed all 2 checks.")
-
-
 def check_replica_loss(fn: Callable) -> None:
     """Check ``replica_loss(per_example_losses, global_batch_size)``: the loss one replica
     contributes, so that the SUM over replicas is the mean over the global batch (notebook 10)."""
