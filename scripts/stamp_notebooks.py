@@ -7,6 +7,7 @@
 - the table of run times and memory in docs/workshop.md, from benchmarks/notebook_times.json
   (measured by scripts/time_notebooks.py);
 - the Colab cell collapsed under a one-line summary;
+- section headings numbered one way ("## 1. Title"; "###" sub-sections unnumbered) and cell ids of one kind;
 - a link to docs/glossary.md where each glossary term first appears in the series;
 - worked solutions collapsed (explanations and code hidden until clicked), and no run timestamps in cell metadata.
 
@@ -19,6 +20,7 @@ A changed code cell (the Colab cell) needs the notebook re-run: `make notebooks`
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -248,6 +250,40 @@ def stamp_solutions(lesson: Lesson) -> None:
             cell.metadata["jupyter"] = {"source_hidden": True}
 
 
+UNNUMBERED = {"Setup", "Summary", "Exercises", "Solutions"}  # the same in every notebook: no number
+SECTION_NUMBER = re.compile(r"^(?:Step )?\d+(?:\.\d+)*\.?(?: ·)? +")  # "1. ", "Step 1 · ", "1.1 "
+STAMPED_IDS = {"colab-install", "neighbours"}  # cells the stamps make keep a name; the others an 8-hex id
+
+
+def stamp_headings(lesson: Lesson) -> None:
+    """Number a lesson's sections one way, "## 1. Title", in order; sub-sections ("###") carry no number."""
+    number = 0
+    for cell in lesson.notebook.cells:
+        if cell.cell_type != "markdown":
+            continue
+        lines = cell.source.split("\n")
+        for i, line in enumerate(lines):
+            level, _, title = line.partition(" ")
+            if level not in ("##", "###") or not title:
+                continue
+            title = SECTION_NUMBER.sub("", title)
+            if level == "##" and title not in UNNUMBERED and lesson.number != "00":
+                number += 1
+                title = f"{number}. {title}"
+            lines[i] = f"{level} {title}"
+        cell.source = "\n".join(lines)
+
+
+def stamp_cell_ids(lesson: Lesson) -> None:
+    """One kind of cell id: 8 hexadecimal digits (as Jupyter makes them), derived from the old id so that
+    stamping twice changes nothing; the cells the stamps make keep their names."""
+    seen = set()
+    for cell in lesson.notebook.cells:
+        if cell.id not in STAMPED_IDS and not re.fullmatch(r"[0-9a-f]{8}", cell.id) or cell.id in seen:
+            cell.id = hashlib.sha1(f"{lesson.path.stem}/{cell.id}".encode()).hexdigest()[:8]
+        seen.add(cell.id)
+
+
 def stamp(root: Path) -> dict[Path, str]:
     """Return {file: new text} for every file whose stamped text differs from what is on disk."""
     lessons = read_lessons(root)
@@ -255,6 +291,8 @@ def stamp(root: Path) -> dict[Path, str]:
         stamp_badge(lesson)
         stamp_colab_cell(lesson)
         stamp_solutions(lesson)
+        stamp_headings(lesson)
+        stamp_cell_ids(lesson)
     stamp_navigation(lessons)
     start_here = lessons[0].notebook.cells
     table_cell = next((c for c in start_here if TABLE_BEGIN in c.source), None)

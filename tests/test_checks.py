@@ -534,26 +534,6 @@ def test_check_batch_plan(capsys):
     assert verdict(capsys, check, stub).startswith("⏳")
 
 
-def tf_config_for(hosts, port, index):
-    return {"cluster": {"worker": [f"{host}:{port}" for host in hosts]}, "task": {"type": "worker", "index": index}}
-
-
-def test_check_tf_config(capsys):
-    import json
-
-    check = checks.check_tf_config
-    assert verdict(capsys, check, tf_config_for) == "✅ tf_config_for passed all 2 checks.\n"
-    as_json = verdict(capsys, check, lambda hosts, port, index: json.dumps(tf_config_for(hosts, port, index)))
-    assert as_json.startswith("✅")
-    pairs = verdict(capsys, check, lambda h, p, i: {"cluster": {"worker": [[x, p] for x in h]},
-                                                    "task": {"type": "worker", "index": i}})
-    assert pairs.startswith("❌ tf_config_for(['node-a', 'node-b'], 12345, 1): expected") and "host:port" in pairs
-    wrong_index = verdict(capsys, check, lambda h, p, i: tf_config_for(h, p, 0))
-    assert '"index": 1}}, got' in wrong_index
-    assert "must be JSON" in verdict(capsys, check, lambda h, p, i: {"cluster": set(h)})
-    assert verdict(capsys, check, stub).startswith("⏳")
-
-
 def test_check_replica_loss(capsys):
     check = checks.check_replica_loss
     good = verdict(capsys, check, lambda losses, global_batch: losses.sum() / global_batch)
@@ -753,7 +733,7 @@ def every_check_called_with(fn, cross_attention_layer):
         "check_dataset_card": lambda: checks.check_dataset_card(fn),
         "check_lines_demo": lambda: checks.check_lines_demo(fn),
         "check_batch_plan": lambda: checks.check_batch_plan(fn),
-        "check_tf_config": lambda: checks.check_tf_config(fn),
+        "check_per_replica_sizes": lambda: checks.check_per_replica_sizes(fn, SplittingStrategy(2)),
         "check_replica_loss": lambda: checks.check_replica_loss(fn),
     }
 
@@ -786,3 +766,52 @@ def test_verdicts_count_in_the_singular_and_the_plural():
 
     assert passed("f", 1) == "✅ f passed 1 check."
     assert passed("f", 3) == "✅ f passed all 3 checks."
+
+
+# --- notebook 10: check_per_replica_sizes ----------------------------------------------------------
+
+
+class SplittingStrategy:
+    """Stands in for a tf.distribute strategy with `replicas` replicas: each batch is cut into contiguous
+    parts, the first ones one example longer, as MirroredStrategy does (measured in notebook 10)."""
+
+    def __init__(self, replicas):
+        self.num_replicas_in_sync = replicas
+
+    def experimental_distribute_dataset(self, dataset):
+        for batch in dataset:
+            yield tuple(np.array_split(batch.numpy(), self.num_replicas_in_sync))
+
+    def experimental_local_results(self, value):
+        return value
+
+
+def per_replica_sizes(batch_size, replicas):
+    return [batch_size // replicas + (replica < batch_size % replicas) for replica in range(replicas)]
+
+
+def test_check_per_replica_sizes(capsys):
+    two = SplittingStrategy(2)
+    assert verdict(capsys, lambda fn: checks.check_per_replica_sizes(fn, two), per_replica_sizes) == (
+        "✅ per_replica_sizes passed all 4 checks.\n")
+    three = lambda fn: checks.check_per_replica_sizes(fn, SplittingStrategy(3))  # noqa: E731
+    assert verdict(capsys, three, per_replica_sizes).startswith("✅")
+    floor = verdict(capsys, three, lambda size, replicas: [size // replicas] * replicas)
+    assert floor.startswith("❌ per_replica_sizes(32, 3)")
+    assert "add up to the batch size, 32" in floor
+    halves = verdict(capsys, three, lambda size, replicas: [size / replicas] * replicas)
+    assert "whole examples" in halves
+    reversed_ = verdict(capsys, three, lambda size, replicas: per_replica_sizes(size, replicas)[::-1])
+    assert reversed_.startswith("❌ per_replica_sizes(32, 3): expected [11, 11, 10], got [10, 11, 11]")
+    assert "which replicas take the extra" in reversed_
+    assert "a list of 3" in verdict(capsys, three, lambda size, replicas: [size])
+    assert verdict(capsys, three, lambda size, replicas: 1 / 0).startswith(
+        "❌ per_replica_sizes(32, 3) raised ZeroDivisionError")
+    assert verdict(capsys, three, stub).startswith("⏳")
+
+
+def test_check_per_replica_sizes_measures_a_real_strategy(capsys):
+    import tensorflow as tf
+
+    check = lambda fn: checks.check_per_replica_sizes(fn, tf.distribute.get_strategy())  # noqa: E731
+    assert verdict(capsys, check, per_replica_sizes) == "✅ per_replica_sizes passed all 4 checks.\n"

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from utils.loopback import free_port, listening, port_is_free, wait_until_free
+from utils.loopback import free_port, free_ports, listening, port_is_free, wait_until_free
 
 
 @pytest.fixture
@@ -68,3 +68,10 @@ def test_a_port_out_of_range_is_a_clear_error(port):
 def test_a_negative_timeout_is_a_clear_error():
     with pytest.raises(ValueError, match="timeout must be 0 or more seconds, got -1"):
         wait_until_free(free_port(), timeout=-1)
+
+
+def test_free_ports_are_different_and_free():
+    ports = free_ports(3)
+    assert len(set(ports)) == 3 and all(port_is_free(port) for port in ports)
+    with pytest.raises(ValueError, match="at least 1"):
+        free_ports(0)

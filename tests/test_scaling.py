@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from utils import REPO_ROOT
+from utils import REPO_ROOT, processes
 from utils.loopback import port_is_free
 
 SCRIPT = REPO_ROOT / "scripts" / "multi_worker_train.py"
@@ -64,7 +64,7 @@ def test_the_launcher_stops_workers_that_run_too_long(workers_module, monkeypatc
             super().__init__(*args, **kwargs)
             started.append(self)
 
-    monkeypatch.setattr(workers_module.subprocess, "Popen", RecordingPopen)
+    monkeypatch.setattr(processes.subprocess, "Popen", RecordingPopen)  # where the launcher starts them
     with pytest.raises(subprocess.TimeoutExpired):
         workers_module.launch(2, TINY, timeout=1)  # importing TensorFlow alone takes longer
     assert len(started) == 2

@@ -1,6 +1,7 @@
 """Servers on loopback (127.0.0.1): pick a free port, see whether something listens, wait until it is gone.
 
-Notebook 09 launches its Space's Gradio demo on a port from ``free_port()`` and, after closing it,
+Notebook 09 launches its Space's Gradio demo on a port from ``free_port()`` (notebook 10 its workers on
+``free_ports(2)``) and, after closing it,
 checks with ``wait_until_free()`` that nothing was left behind; the tests do the same with the
 servers they start (the Space as a process, JupyterLab, the loopback Hub, training workers).
 """
@@ -15,9 +16,22 @@ HOST = "127.0.0.1"
 
 def free_port() -> int:
     """A port that no program uses now, chosen by the operating system (bind to port 0, read it back)."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+    return free_ports(1)[0]
+
+
+def free_ports(count: int) -> list[int]:
+    """``count`` different ports that no program uses now (all bound at once, so they differ, then released
+    for the programs started next)."""
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        raise ValueError(f"count must be a whole number of ports, at least 1; got {count!r}")
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind((HOST, 0))
+        return [sock.getsockname()[1] for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 def listening(port: int) -> bool:

@@ -24,7 +24,7 @@ from utils.checks.fine_tuning import check_f1_from_confusion, check_frozen_encod
 from utils.checks.loading import check_offset_attention
 from utils.checks.multi_head import check_padding_mask, check_similarity_at_distance
 from utils.checks.pipelines import check_top_k_similar, check_top_p_filter
-from utils.checks.scaling import check_batch_plan, check_replica_loss, check_tf_config
+from utils.checks.scaling import check_batch_plan, check_per_replica_sizes, check_replica_loss
 from utils.checks.sharing import check_dataset_card, check_lines_demo
 from utils.checks.tokenization import check_lossy_texts, check_pad_and_truncate, check_wordpiece
 
@@ -51,6 +51,6 @@ __all__ = [  # in the order of the series
     "check_dataset_card",
     "check_lines_demo",
     "check_batch_plan",
-    "check_tf_config",
     "check_replica_loss",
+    "check_per_replica_sizes",
 ]

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from utils.checks.engine import MISSING, check_function, learner_answer, name_of, not_done, passed
+from utils.checks.engine import check_function, name_of
 
 
 def check_batch_plan(fn: Callable) -> None:
@@ -29,33 +29,6 @@ def check_batch_plan(fn: Callable) -> None:
 
     check_function(fn, cases, name=name_of(fn, "batch_plan"), hint=hint)
 
-def check_tf_config(fn: Callable) -> None:
-    """Check ``tf_config_for(hosts, port, index)``: the TF_CONFIG (a dict, or its JSON text) of worker
-    ``index`` in a cluster of machines ``hosts`` that all listen on ``port`` (notebook 10)."""
-    import json
-
-    name = name_of(fn, "tf_config_for")
-    clusters = [(["node-a", "node-b"], 12345, 1), (["10.0.0.1", "10.0.0.2", "10.0.0.3"], 2222, 0)]
-    for hosts, port, index in clusters:
-        call = f"{name}({hosts!r}, {port}, {index})"
-        expected = {"cluster": {"worker": [f"{host}:{port}" for host in hosts]},
-                    "task": {"type": "worker", "index": index}}
-        got = learner_answer(fn, (hosts, port, index), call=call, not_done=not_done(name))
-        if got is MISSING:
-            return
-        try:
-            got = json.loads(got) if isinstance(got, str) else json.loads(json.dumps(got))
-        except (TypeError, ValueError) as error:
-            print(f"❌ {call}: TF_CONFIG must be JSON, but it could not be converted: {error}")
-            return
-        if got != expected:
-            workers = got.get("cluster", {}).get("worker") if isinstance(got, dict) else None
-            advice = ("\n   Hint: each address is one string 'host:port', e.g. f'{host}:{port}'."
-                      if workers and workers != expected["cluster"]["worker"] else "")
-            print(f"❌ {call}: expected {json.dumps(expected)}, got {json.dumps(got)}{advice}")
-            return
-    print(passed(name, len(clusters)))
-
 def check_replica_loss(fn: Callable) -> None:
     """Check ``replica_loss(per_example_losses, global_batch_size)``: the loss one replica
     contributes, so that the SUM over replicas is the mean over the global batch (notebook 10)."""
@@ -71,3 +44,32 @@ def check_replica_loss(fn: Callable) -> None:
         return None
 
     check_function(fn, cases, name=name_of(fn, "replica_loss"), hint=hint)
+
+
+def check_per_replica_sizes(fn: Callable, strategy) -> None:
+    """Check ``per_replica_sizes(batch_size, replicas)`` -> how many examples each replica receives from
+    one global batch (a list, one number per replica) against what ``strategy``, a ``tf.distribute``
+    strategy, measurably does with batches of 32, 23, 7 and 1 examples (notebook 10)."""
+    replicas = strategy.num_replicas_in_sync
+    cases = [((size, replicas), np.array(_measured_split(strategy, size))) for size in (32, 23, 7, 1)]
+
+    def hint(args, got):
+        size, _ = args
+        got = np.asarray(got, dtype=float).ravel()
+        if got.size != replicas:
+            return f"one number per replica: a list of {replicas}."
+        if not np.allclose(got, np.round(got)):
+            return "a replica receives whole examples, not fractions of one."
+        if got.sum() != size:
+            return f"the strategy uses every example once: the {replicas} sizes add up to the batch size, {size}."
+        return "every example is used, but not in that order: which replicas take the extra ones?"
+
+    check_function(fn, cases, name=name_of(fn, "per_replica_sizes"), hint=hint)
+
+
+def _measured_split(strategy, size: int) -> list[int]:
+    """How many of the examples of one batch of ``size`` each replica of ``strategy`` receives, measured."""
+    import tensorflow as tf
+
+    batch = next(iter(strategy.experimental_distribute_dataset(tf.data.Dataset.range(size).batch(size))))
+    return [int(tf.size(part)) for part in strategy.experimental_local_results(batch)]
