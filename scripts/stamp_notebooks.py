@@ -173,7 +173,8 @@ def times_table(lessons: list[Lesson], record: dict) -> str:
         if measured is None:
             raise ValueError(f"benchmarks/notebook_times.json has no time for {x.path.name}: "
                              f"run python scripts/time_notebooks.py {x.path.relative_to(x.path.parent.parent)}")
-        rows.append(f"| {x.number} | {x.title} | {x.time.replace(' minutes', ' min')} | {duration(measured['seconds'])} | "
+        learner_time = x.time.replace(" minutes", " min")
+        rows.append(f"| {x.number} | {x.title} | {learner_time} | {duration(measured['seconds'])} | "
                     f"{measured['peak_memory_mb'] / 1024:.1f} GB |")
     total = sum(record["notebooks"][x.path.stem]["seconds"] for x in lessons)
     heaviest = max(lessons, key=lambda x: record["notebooks"][x.path.stem]["peak_memory_mb"])
