@@ -9,6 +9,7 @@ import tokenize
 
 import nbformat
 import pytest
+from test_hygiene import output_texts  # what a cell shows, as text
 
 from utils import REPO_ROOT
 
@@ -38,15 +39,6 @@ def section(cells, heading: str, name: str) -> int:
         if cell.cell_type == "markdown" and heading in cell.source.splitlines():
             return i
     raise AssertionError(f"{name}: no '{heading}' heading")
-
-
-def output_texts(cell) -> list[str]:
-    texts = []
-    for output in cell.get("outputs", []):
-        texts.append(output.get("text", ""))
-        texts.extend(str(v) for k, v in output.get("data", {}).items() if k.startswith("text/"))
-        texts.extend(output.get("traceback", []))
-    return texts
 
 
 def numbers(cells, pattern) -> list[int]:
