@@ -2,6 +2,7 @@
 what its kernel sees (CPUs it may use, the oneDNN switch), so each variant must change what the kernel sees."""
 
 import os
+import re
 import sys
 
 import nbformat
@@ -45,3 +46,26 @@ def test_unknown_variant_is_refused_with_the_choices(capsys):
     assert nbval_variants.main(["two-cores"]) == 2
     message = capsys.readouterr().err
     assert "two-cores" in message and "one-core" in message and "under-load" in message
+
+
+
+def test_avx2_variant_leaves_out_only_the_cells_that_build_a_bfloat16_model(tmp_path, capfd):
+    """Under the AVX2 cap a bfloat16 op kills the kernel (TensorFlow reads AVX-512 from the real CPU): the
+    variant leaves such cells out, says so, and runs the others."""
+    cells = [nbformat.v4.new_code_cell("print(1)", execution_count=1),
+             nbformat.v4.new_code_cell('# tf.keras.mixed_precision.set_global_policy("mixed_bfloat16")\n'
+                                       "raise SystemExit('a cell the AVX2 variant must not run')", execution_count=2)]
+    cells[0].outputs = [nbformat.v4.new_output("stream", name="stdout", text="1\n")]
+    notebook = tmp_path / "bf16.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), notebook)
+    assert passes("avx2", str(notebook))
+    report = capfd.readouterr().out
+    assert "left out: bf16.ipynb::Cell 1, a bfloat16 model" in report and "1 passed, 1 deselected" in report
+    assert not passes("default", str(notebook))
+
+
+def test_the_series_has_one_bfloat16_cell_the_avx2_variant_leaves_out():
+    pattern, _ = nbval_variants.VARIANTS["avx2"].leaves_out
+    cells = [(path.name, cell.source) for path in sorted((REPO_ROOT / "notebooks").glob("*.ipynb"))
+             for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+    assert [name for name, source in cells if re.search(pattern, source)] == ["10_scaling_up.ipynb"]
