@@ -1,16 +1,38 @@
 import re
+from itertools import combinations
 
 import pandas as pd
 import pytest
 
-from utils.data import SPLITS, review_files
+from utils.data import HARD_SPLITS, SPLITS, hard_review_files, review_files
 
 DOMAINS = {"films", "books", "restaurants", "hotels", "travel", "electronics", "software", "courses", "services"}
+CONSTRUCTIONS = {"contrast", "negation", "never-nothing-hardly", "concession", "misleading-words"}
+# Near-duplicates: word-bigram Jaccard similarity of at least 0.5, or a run of 8 words in common.
+NEAR, SHARED_RUN = 0.5, 8
+# Pairs of the main splits that were written before the near-duplicate check: reviews sharing a stock phrase
+# or opening. Kept, so that the notebooks that train on these splits do not change; no new pair may join them.
+KNOWN_NEAR_PAIRS = {
+    ("Honestly, not bad for a budget airline.", "Honestly not bad for a free tool."),
+    ("I wouldn't recommend it to anyone.", "I wouldn't recommend it to my worst enemy."),
+    ("Far noisier than advertised; the fan sounds like a jet engine.", "Fan sounds like a jet engine."),
+    ("Not worth the hype, not even close.", "Not worth the money, not even close."),
+    ("Not a single wasted session.", "Not a single wasted scene."),
+    ("It was fine, a bit better than I expected, and the final project was genuinely useful.",
+     "It was fine, a bit better than I expected, and the staff were far friendlier than last time."),
+    ("It was fine, a bit better than I expected.",
+     "It was fine, a bit better than I expected, and the staff were far friendlier than last time."),
+}
 
 
 @pytest.fixture(scope="module")
 def splits() -> dict[str, pd.DataFrame]:
     return {split: pd.read_csv(path) for split, path in review_files().items()}
+
+
+@pytest.fixture(scope="module")
+def hard() -> dict[str, pd.DataFrame]:
+    return {split: pd.read_csv(path) for split, path in hard_review_files().items()}
 
 
 def normalised(texts: pd.Series) -> pd.Series:
@@ -44,3 +66,44 @@ def test_varied_lengths(splits):
 def test_no_duplicates_and_no_leakage_between_splits(splits):
     everything = pd.concat([normalised(splits[split].text) for split in SPLITS])
     assert not everything.duplicated().any(), everything[everything.duplicated()].tolist()
+
+
+def test_hard_reviews_schema_and_balance(hard):
+    """Every construction in both polarities, balanced by label and domain; the slice held back has 100 or more."""
+    assert len(hard["test"]) >= 100
+    for split in HARD_SPLITS:
+        frame = hard[split]
+        assert list(frame.columns) == ["text", "label", "domain", "construction"], split
+        assert frame.text.str.strip().str.len().gt(0).all() and not frame.text.str.contains("\n").any()
+        assert set(frame.domain) == DOMAINS and set(frame.construction) == CONSTRUCTIONS
+        counts = frame.groupby(["domain", "label"]).size()
+        assert counts.min() == counts.max(), f"{split}: {counts.to_dict()}"
+        per_construction = frame.groupby(["construction", "label"]).size()
+        assert len(per_construction) == 2 * len(CONSTRUCTIONS), f"{split}: a construction lacks a polarity"
+        assert per_construction.max() - per_construction.min() <= 2, f"{split}: {per_construction.to_dict()}"
+
+
+def near_duplicate_pairs(texts: dict[str, pd.Series]) -> set[tuple[str, str]]:
+    """Pairs of texts from different splits that are near-duplicates (NEAR, SHARED_RUN)."""
+    def shingles(text: str) -> tuple[set, set]:
+        words = normalised(pd.Series([text]))[0].split()
+        runs = {tuple(words[i:i + SHARED_RUN]) for i in range(len(words) - SHARED_RUN + 1)}
+        return set(zip(words, words[1:], strict=False)), runs
+
+    items = [(split, text, *shingles(text)) for split, series in texts.items() for text in series]
+    return {(a_text, b_text) for (a_split, a_text, a_pairs, a_runs), (b_split, b_text, b_pairs, b_runs)
+            in combinations(items, 2)
+            if a_split != b_split and (len(a_pairs & b_pairs) >= NEAR * len(a_pairs | b_pairs) or a_runs & b_runs)}
+
+
+def test_no_near_duplicates_between_splits_hard_reviews_included(splits, hard):
+    texts = {split: frame.text for split, frame in splits.items()}
+    texts |= {f"hard {split}": frame.text for split, frame in hard.items()}
+    assert near_duplicate_pairs(texts) == KNOWN_NEAR_PAIRS
+
+
+def test_the_near_duplicate_check_catches_a_reworded_review():
+    texts = {"train": pd.Series(["Never once did the battery last a full day, sadly."]),
+             "test": pd.Series(["Sadly the battery never once did last a full day.", "Great little speaker."])}
+    assert near_duplicate_pairs(texts) == {("Never once did the battery last a full day, sadly.",
+                                            "Sadly the battery never once did last a full day.")}

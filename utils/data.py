@@ -10,9 +10,18 @@ from utils import REPO_ROOT
 
 REVIEWS_DIR = REPO_ROOT / "data" / "reviews"
 SPLITS = ("train", "validation", "test")
+HARD_SPLITS = ("train", "test")  # reviews written to be hard: contrast, negation, concessions ...
 LABELS = ("NEGATIVE", "POSITIVE")  # label 0 and 1, named like distilbert-sst2's
 
 
 def review_files() -> dict[str, str]:
     """The CSV file of each split: columns ``text``, ``label`` (0 negative, 1 positive), ``domain``."""
     return {split: str(REVIEWS_DIR / f"{split}.csv") for split in SPLITS}
+
+
+def hard_review_files() -> dict[str, str]:
+    """The hard reviews' CSV files (the data card says how they were written): ``train`` teaches the
+    sentiment stand-in contrast, negation and the like, ``test`` is the hard slice held back to measure it.
+    Columns: those of `review_files` and ``construction`` (``contrast``, ``negation``, ``concession``,
+    ``never-nothing-hardly``, ``misleading-words``). Kept apart from the main splits, which notebooks train on."""
+    return {split: str(REVIEWS_DIR / "hard" / f"{split}.csv") for split in HARD_SPLITS}
