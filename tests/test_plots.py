@@ -1,6 +1,7 @@
 """utils.plots: each helper takes the shapes it documents, refuses others, returns a Figure."""
 
 import io
+import re
 from itertools import combinations
 
 import matplotlib.pyplot as plt
@@ -348,6 +349,51 @@ def test_training_curves_refuse_series_of_different_lengths():
         plots.training_curves({"loss": [0.5, 0.4], "val_loss": [0.6]})
     with pytest.raises(ValueError, match="one value per epoch"):
         plots.training_curves({})
+
+
+# --- reliability_diagram -------------------------------------------------------------------
+
+
+def bars(ax) -> list[tuple[float, float, str]]:
+    """Each bar's left edge, height and the count written above it, left to right."""
+    counts = [text.get_text() for text in ax.texts]
+    return [(round(bar.get_x(), 6), round(bar.get_height(), 6), count) for bar, count in zip(ax.patches, counts,
+                                                                                             strict=True)]
+
+
+def test_reliability_diagram_bars_are_the_accuracy_of_each_confidence_bin_like_pandas_cut():
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    confidences = np.concatenate([[0.5, 0.6, 1.0], rng.uniform(0.5, 1.0, 200)])  # edges and the extremes too
+    correct = rng.random(confidences.size) < confidences
+    fig = plots.reliability_diagram(confidences, correct, bins=5, title="Test split")
+    ax = fig.axes[0]
+    table = pd.Series(correct).groupby(pd.cut(confidences, np.linspace(0.5, 1, 6), include_lowest=True),
+                                       observed=True).agg(["mean", "size"])
+    expected = [(round(interval.left if i else 0.5, 6), round(mean, 6), str(int(size)))
+                for i, (interval, (mean, size)) in enumerate(table.iterrows())]
+    assert bars(ax) == expected
+    assert sum(int(count) for _, _, count in bars(ax)) == confidences.size
+    (diagonal,) = ax.lines
+    assert list(diagonal.get_xdata()) == list(diagonal.get_ydata()) == [0.5, 1]
+    assert ax.get_title().startswith("Test split")
+
+
+def test_reliability_diagram_leaves_empty_bins_out_and_takes_ones_and_zeros():
+    fig = plots.reliability_diagram([0.55, 0.58, 0.97], [1, 0, 1], bins=5)
+    assert bars(fig.axes[0]) == [(0.5, 0.5, "2"), (0.9, 1.0, "1")]
+
+
+@pytest.mark.parametrize("confidences, correct, message", [
+    ([0.9, 0.8], [True], "one confidence and one right-or-wrong value per prediction"),
+    ([], [], "one confidence and one right-or-wrong value per prediction"),
+    ([0.9, 0.8], ["POSITIVE", "NEGATIVE"], "True/False"),
+    ([0.9, 0.3], [True, False], "between 0.5 and 1, got 0.3 to 0.9; pass low="),
+])
+def test_reliability_diagram_refuses_what_it_cannot_draw(confidences, correct, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        plots.reliability_diagram(confidences, correct)
 
 
 # --- diagrams ------------------------------------------------------------------------------

@@ -391,6 +391,53 @@ def training_curves(
     return fig
 
 
+def reliability_diagram(
+    confidences,
+    correct,
+    bins: int = 5,
+    low: float = 0.5,
+    title: str = "Reliability diagram",
+) -> Figure:
+    """Draw how often a classifier is right at each level of confidence (a reliability diagram).
+
+    Taught in notebook 06 (pipelines), for the score a pipeline returns with its label.
+    ``confidences`` holds one score per prediction, between ``low`` (the least a winning label can
+    get: 0.5 for two labels) and 1; ``correct`` says, for the same predictions, whether the label was
+    right. The range is cut into ``bins`` equal bins, closed on the right as ``pandas.cut`` makes them
+    (``include_lowest=True``: the first also holds ``low``). Each bar is the accuracy of
+    the predictions in its bin, labelled with how many there are; a well-calibrated model's bars reach
+    the dashed diagonal. Empty bins get no bar.
+    """
+    confidences, correct = np.asarray(confidences, dtype=float), np.asarray(correct)
+    if confidences.ndim != 1 or confidences.shape != correct.shape or not confidences.size:
+        raise ValueError(f"expected one confidence and one right-or-wrong value per prediction, got shapes "
+                         f"{confidences.shape} and {correct.shape}")
+    if not set(np.unique(correct)) <= {0, 1}:
+        raise ValueError("expected `correct` to hold True/False (or 1/0) for each prediction, such as "
+                         "predicted_labels == true_labels")
+    if confidences.min() < low or confidences.max() > 1:
+        raise ValueError(f"expected confidences between {low} and 1, got {confidences.min():.3g} to "
+                         f"{confidences.max():.3g}; pass low=... for a classifier with more than two labels")
+    edges = np.linspace(low, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidences, edges[1:-1], right=True), 0, bins - 1)
+    width = edges[1] - edges[0]
+    fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
+    ax.plot([low, 1], [low, 1], "--", color="grey", label="perfectly calibrated")
+    for index in np.unique(which):
+        members = which == index
+        accuracy = correct[members].mean()
+        ax.bar(edges[index], accuracy, width=width, align="edge", color="C0", edgecolor="white")
+        ax.text(edges[index] + width / 2, accuracy + 0.01, f"{members.sum()}", ha="center", va="bottom", fontsize=8)
+    ax.set_xlim(low, 1)
+    ax.set_ylim(0, 1.08)
+    ax.set_xticks(edges)
+    ax.set_xlabel("confidence (the winning label's score)")
+    ax.set_ylabel("accuracy of the predictions in the bin")
+    ax.set_title(f"{title}\n(the number on each bar: predictions in that bin)", fontsize=10)
+    ax.legend(loc="upper left")
+    return fig
+
+
 def self_attention_diagram(
     n_tokens: int = 6,
     d_model: int = 4,
