@@ -26,8 +26,8 @@ def stub(*args):
     raise NotImplementedError
 
 
-def verdict(capsys, check, fn) -> str:
-    check(fn)
+def verdict(capsys, check, fn, *args) -> str:
+    check(fn, *args)
     return capsys.readouterr().out
 
 
@@ -434,6 +434,28 @@ def test_check_top_k_similar(capsys):
     assert verdict(capsys, check, stub).startswith("⏳")
 
 
+
+def keyword_classifier(texts):
+    """A sentiment classifier that reads one word: NEGATIVE when a text says "bad", else POSITIVE."""
+    return [{"label": "NEGATIVE" if "bad" in text.lower() else "POSITIVE", "score": 0.9} for text in texts]
+
+
+def test_check_fools_the_model(capsys):
+    check = checks.check_fools_the_model
+    fooled = {"Not bad at all.": "POSITIVE", "I can't say a bad word.": "POSITIVE", "Great, it broke.": "NEGATIVE"}
+    assert verdict(capsys, check, keyword_classifier, fooled) == (
+        "✅ the model got all 3 wrong: NEGATIVE 0.90; NEGATIVE 0.90; POSITIVE 0.90.\n")
+    right = verdict(capsys, check, keyword_classifier, {**fooled, "A bad day.": "NEGATIVE"})
+    assert right.startswith("❌ the model got 1 of 4 right, as you labelled them: 'A bad day.' → NEGATIVE 0.90.")
+    assert verdict(capsys, check, keyword_classifier, {"Not bad.": "POSITIVE"}) == (
+        "❌ 1 sentence: write at least three.\n")
+    assert "the label 'positive' of 'Fine.': expected one of NEGATIVE, POSITIVE" in verdict(
+        capsys, check, keyword_classifier, {**fooled, "Fine.": "positive"})
+    bundled = "Terrible organisation from start to finish."  # in the training split
+    assert "is one of the bundled reviews: write sentences of your own" in verdict(
+        capsys, check, keyword_classifier, {**fooled, bundled.upper(): "NEGATIVE"})
+    assert verdict(capsys, check, keyword_classifier, {"...": "POSITIVE"}).startswith("⏳ write your sentences")
+
 # --- notebook 09: datasets and cards -------------------------------------------------------
 
 
@@ -727,6 +749,8 @@ def every_check_called_with(fn, cross_attention_layer):
         "check_lossy_texts": lambda: checks.check_lossy_texts(fn, [RoundTripTokenizer()]),
         "check_top_p_filter": lambda: checks.check_top_p_filter(fn),
         "check_top_k_similar": lambda: checks.check_top_k_similar(fn),
+        "check_fools_the_model": lambda: checks.check_fools_the_model(fn, {"One.": "POSITIVE", "Two.": "NEGATIVE",
+                                                                           "Three.": "POSITIVE"}),
         "check_offset_attention": lambda: checks.check_offset_attention(fn),
         "check_f1_from_confusion": lambda: checks.check_f1_from_confusion(fn),
         "check_frozen_encoder": lambda: checks.check_frozen_encoder(fn, FakeEncoderWithHead()),

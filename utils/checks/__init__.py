@@ -23,7 +23,7 @@ from utils.checks.engine import check_function, check_prediction, check_shape
 from utils.checks.fine_tuning import check_f1_from_confusion, check_frozen_encoder
 from utils.checks.loading import check_offset_attention
 from utils.checks.multi_head import check_padding_mask, check_similarity_at_distance
-from utils.checks.pipelines import check_top_k_similar, check_top_p_filter
+from utils.checks.pipelines import check_fools_the_model, check_top_k_similar, check_top_p_filter
 from utils.checks.scaling import check_batch_plan, check_per_replica_sizes, check_replica_loss
 from utils.checks.sharing import check_dataset_card, check_lines_demo
 from utils.checks.tokenization import check_lossy_texts, check_pad_and_truncate, check_wordpiece
@@ -45,6 +45,7 @@ __all__ = [  # in the order of the series
     "check_lossy_texts",
     "check_top_p_filter",
     "check_top_k_similar",
+    "check_fools_the_model",
     "check_offset_attention",
     "check_f1_from_confusion",
     "check_frozen_encoder",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from functools import cache
 
 import numpy as np
 
-from utils.checks.engine import check_function, name_of
+from utils.checks.engine import MISSING, check_function, learner_answer, name_of
 
 
 def check_top_p_filter(fn: Callable) -> None:
@@ -60,6 +62,58 @@ def check_top_k_similar(fn: Callable) -> None:
         return None
 
     check_function(fn, cases, name=name_of(fn, "top_k_similar"), hint=hint)
+
+def check_fools_the_model(classifier: Callable, examples: dict) -> None:
+    """Check that a sentiment ``classifier`` (a pipeline) gets every sentence of ``examples`` wrong
+    (notebook 06): ``examples`` maps at least three sentences of the learner's own to the label a careful
+    reader gives them. The check cannot know whether those labels are honest; it confirms the model's."""
+    sentences = [sentence for sentence in examples if isinstance(sentence, str) and sentence.strip(" .")]
+    if len(sentences) < len(examples) or not sentences:
+        print("⏳ write your sentences in place of the \"...\", each with its label, then run this cell again.")
+        return
+    labels = set(getattr(getattr(getattr(classifier, "model", None), "config", None), "id2label", {}).values())
+    problem = _examples_problem(examples, labels or {"NEGATIVE", "POSITIVE"})
+    if problem:
+        print(f"❌ {problem}.")
+        return
+    answers = learner_answer(classifier, (sentences,), call="classifier(your sentences)",
+                             not_done="⏳ the classifier returned nothing: run the cell that builds it first.")
+    if answers is MISSING:
+        return
+    right = [f"{sentence!r} → {answer['label']} {answer['score']:.2f}"
+             for sentence, answer in zip(sentences, answers, strict=True) if answer["label"] == examples[sentence]]
+    if right:
+        print(f"❌ the model got {len(right)} of {len(sentences)} right, as you labelled them: {'; '.join(right)}. "
+              "Replace them with sentences it gets wrong.")
+    else:
+        print(f"✅ the model got all {len(sentences)} wrong: "
+              + "; ".join(f"{answer['label']} {answer['score']:.2f}" for answer in answers) + ".")
+
+
+def _examples_problem(examples: dict, labels: set[str]) -> str | None:
+    if len(examples) < 3:
+        return f"{len(examples)} sentence{'s' if len(examples) > 1 else ''}: write at least three"
+    for sentence, label in examples.items():
+        if label not in labels:
+            return f"the label {label!r} of {sentence!r}: expected one of {', '.join(sorted(labels))}"
+        if _normalised(sentence) in _bundled_reviews():
+            return f"{sentence!r} is one of the bundled reviews: write sentences of your own"
+    return None
+
+
+def _normalised(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+@cache
+def _bundled_reviews() -> frozenset[str]:
+    import pandas as pd
+
+    from utils.data import hard_review_files, review_files
+
+    files = [*review_files().values(), *hard_review_files().values()]
+    return frozenset(_normalised(text) for path in files for text in pd.read_csv(path).text)
+
 
 def _top_p_filter(probs: np.ndarray, p: float) -> np.ndarray:
     order = np.argsort(-probs)
