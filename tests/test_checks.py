@@ -444,9 +444,9 @@ def test_check_fools_the_model(capsys):
     check = checks.check_fools_the_model
     fooled = {"Not bad at all.": "POSITIVE", "I can't say a bad word.": "POSITIVE", "Great, it broke.": "NEGATIVE"}
     assert verdict(capsys, check, keyword_classifier, fooled) == (
-        "✅ the model got all 3 wrong: NEGATIVE 0.90; NEGATIVE 0.90; POSITIVE 0.90.\n")
+        "✅ the model got all 3 wrong: NEGATIVE 0.900; NEGATIVE 0.900; POSITIVE 0.900.\n")
     right = verdict(capsys, check, keyword_classifier, {**fooled, "A bad day.": "NEGATIVE"})
-    assert right.startswith("❌ the model got 1 of 4 right, as you labelled them: 'A bad day.' → NEGATIVE 0.90.")
+    assert right.startswith("❌ the model got 1 of 4 right, as you labelled them: 'A bad day.' → NEGATIVE 0.900.")
     assert verdict(capsys, check, keyword_classifier, {"Not bad.": "POSITIVE"}) == (
         "❌ 1 sentence: write at least three.\n")
     assert "the label 'positive' of 'Fine.': expected one of NEGATIVE, POSITIVE" in verdict(

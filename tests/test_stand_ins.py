@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from transformers import pipeline, set_seed
 
-from utils.data import review_files
+from utils.data import hard_review_files, review_files
 from utils.hub import CHECKPOINTS_DIR, STAND_INS, checkpoint
 
 # The example of the article "A Warm Embrace of Language: Exploring Hugging Face".
@@ -17,12 +17,15 @@ CLEARLY_POSITIVE = [
     "The support team solved my problem in five minutes. Brilliant.",
     "Easily the best pizza I have had this year.",
     "I would happily buy it again.",
+    "I love it.",
 ]
 CLEARLY_NEGATIVE = [
     "This is the worst purchase I have ever made.",
     "The room was filthy and the staff were rude.",
     "It crashed three times before I gave up and asked for a refund.",
     "Boring, far too long, and the ending made no sense.",
+    "I hate it.",  # once POSITIVE: hard reviews said "I hate how catchy it is" and praised (data/reviews/README.md)
+    "I hate this so much!",  # the Hugging Face course's example
 ]
 
 
@@ -41,13 +44,19 @@ def test_classifies_clear_sentences(classifier):
     assert labels == ["POSITIVE"] * len(CLEARLY_POSITIVE) + ["NEGATIVE"] * len(CLEARLY_NEGATIVE)
 
 
-def test_test_split_accuracy_is_at_least_088_and_matches_the_model_card(classifier):
-    test = pd.read_csv(review_files()["test"])
-    predicted = [p["label"] == "POSITIVE" for p in classifier(test.text.tolist(), batch_size=64)]
-    accuracy = (test.label == predicted).mean()
-    assert accuracy >= 0.88
+def test_accuracy_on_the_plain_reviews_the_hard_slice_and_the_whole_test_split_as_the_model_card_says(classifier):
+    """Floors a little under what the stand-in measured here (0.833 on the hard slice, whole test 0.891, plain
+    0.912; a build on another CPU may land a review or two away), far above the 0.639 it scored on the hard
+    slice before the hard reviews were written; the model card prints each figure."""
+    plain, hard = pd.read_csv(review_files()["test"]), pd.read_csv(hard_review_files()["test"])
+    right = {name: pd.Series([p["label"] == "POSITIVE" for p in classifier(part.text.tolist(), batch_size=64)])
+             == part.label for name, part in [("plain test", plain), ("hard slice", hard)]}
+    accuracy = {name: correct.mean() for name, correct in right.items()}
+    accuracy["whole test"] = pd.concat(right.values()).mean()
+    assert accuracy["hard slice"] >= 0.78 and accuracy["whole test"] >= 0.87 and accuracy["plain test"] >= 0.90
     card = (CHECKPOINTS_DIR / "sentiment-minilm-reviews" / "README.md").read_text()
-    assert f"| test | {accuracy:.3f} |" in card
+    for name, value in accuracy.items():
+        assert f"| {name} | {value:.3f} |" in card, name
 
 
 @pytest.fixture(scope="module")

@@ -80,14 +80,14 @@ def check_fools_the_model(classifier: Callable, examples: dict) -> None:
                              not_done="⏳ the classifier returned nothing: run the cell that builds it first.")
     if answers is MISSING:
         return
-    right = [f"{sentence!r} → {answer['label']} {answer['score']:.2f}"
+    right = [f"{sentence!r} → {answer['label']} {answer['score']:.3f}"
              for sentence, answer in zip(sentences, answers, strict=True) if answer["label"] == examples[sentence]]
     if right:
         print(f"❌ the model got {len(right)} of {len(sentences)} right, as you labelled them: {'; '.join(right)}. "
               "Replace them with sentences it gets wrong.")
     else:
         print(f"✅ the model got all {len(sentences)} wrong: "
-              + "; ".join(f"{answer['label']} {answer['score']:.2f}" for answer in answers) + ".")
+              + "; ".join(f"{answer['label']} {answer['score']:.3f}" for answer in answers) + ".")
 
 
 def _examples_problem(examples: dict, labels: set[str]) -> str | None:
