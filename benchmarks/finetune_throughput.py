@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from utils.environment import quiet_start, seed_everything  # noqa: E402
+from utils.environment import hide_head_notices, quiet_start, seed_everything  # noqa: E402
 
 quiet_start()  # before TensorFlow is imported: Keras 2, offline, quiet
 
@@ -136,14 +136,11 @@ def main(argv: list[str] | None = None) -> None:
     if args.quick:
         args.examples, args.batch_size, args.max_length, args.steps = 32, 8, 32, 2
 
-    from datasets import disable_progress_bars
     from transformers import AutoTokenizer
-    from transformers.utils import logging as hf_logging
 
     from utils.hub import checkpoint
 
-    disable_progress_bars()
-    hf_logging.set_verbosity_error()  # every load says the classifier head is new: we know
+    hide_head_notices()  # every load says the classifier head is new: we know
 
     tokenizer = AutoTokenizer.from_pretrained(checkpoint("bert-base-uncased", quiet=True))
     data = reviews(tokenizer, args.examples, args.max_length)

@@ -75,6 +75,34 @@ def test_pytorch_weights_load_quietly_but_a_new_head_is_still_announced():
                               "not initialized from the PyTorch model and are newly initialized: ['classifier.")
 
 
+
+def test_hide_head_notices_drops_the_new_and_unused_head_notices_from_then_on_and_nothing_else():
+    """The one switch for code that makes heads on purpose (notebooks after 07, the zoo, benchmarks)."""
+    import io
+
+    from transformers.utils import logging as hf_logging
+
+    [handler] = hf_logging.get_logger().handlers  # transformers' own, which writes to stderr
+    logger = hf_logging.get_logger("transformers.modeling_tf_utils")
+    new_head = ("Some layers of TFBertForSequenceClassification were not initialized from the model checkpoint at "
+                "x and are newly initialized: ['classifier']")
+    unused_head = "Some layers from the model checkpoint at x were not used when initializing TFBertModel: ['dense']"
+    other = "Asking to truncate to max_length but no maximum length is provided"
+    before, shown = list(handler.filters), io.StringIO()
+    stream = handler.setStream(shown)
+    try:
+        logger.warning(new_head)
+        assert shown.getvalue().strip() == new_head  # shown until asked otherwise
+        environment.hide_head_notices()
+        environment.hide_head_notices()  # twice: still one filter
+        assert len(handler.filters) == len(before) + 1
+        for message in (new_head, unused_head, other):
+            logger.warning(message)
+        assert shown.getvalue().strip().splitlines() == [new_head, other]
+    finally:
+        handler.setStream(stream)
+        handler.filters[:] = before
+
 def test_the_hub_switch_turns_offline_mode_off_and_back_on(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # as `make` or a classroom shell may leave it
     monkeypatch.setenv("TUTORIAL_USE_HUB", "1")

@@ -33,6 +33,14 @@ _TRANSFORMERS_NOISE = (
     "All the weights of ",
     "No model was supplied, defaulted to",  # pipeline(task) with no model; notebook 06 shows each task's default
 )
+# Notices about a model's head, which notebook 07 teaches to read: a new head is "newly initialized" (random, to be
+# trained), an unused one "not used". Code that makes or drops heads on purpose hides them with hide_head_notices().
+_HEAD_NOTICES = (
+    "Some layers of ",  # ... are newly initialized: ['classifier']
+    "Some weights or buffers of ",  # idem, when the weights come from a PyTorch file (Hub mode)
+    "Some layers from the model checkpoint",  # ... were not used: a head the new model has no place for
+    "Some weights of the PyTorch model were not used",  # idem, from a PyTorch file
+)
 # PyTorch checkpoints saved by older transformers versions (all-MiniLM-L6-v2's, on the Hub) hold `position_ids`,
 # a buffer of 0, 1, 2, ... that TF models compute instead. A notice listing only such buffers says nothing; one
 # that lists real weights (an unused task head) is kept.
@@ -107,6 +115,11 @@ class _DropNoise(logging.Filter):
         return not (message.startswith(_TRANSFORMERS_NOISE) or _only_position_ids_unused(message))
 
 
+class _DropHeadNotices(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(_HEAD_NOTICES)
+
+
 def _only_position_ids_unused(message: str) -> bool:
     unused = _UNUSED_PYTORCH_WEIGHTS.match(message)
     return unused is not None and all(name.strip(" '").endswith("position_ids") for name in unused[1].split(","))
@@ -116,9 +129,24 @@ def _quiet_transformers() -> None:
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()  # loading bars from local files are just flicker
+    _filter_transformers_log(_DropNoise)
+
+
+def hide_head_notices() -> None:
+    """From now on, drop transformers' notices that a head is new or unused (notebook 07 teaches to read them).
+
+    For code that puts a new head on a model, or drops one, on purpose: notebooks after 07, the zoo, scripts and
+    benchmarks. Every other warning still shows. Safe to call more than once.
+    """
+    _filter_transformers_log(_DropHeadNotices)
+
+
+def _filter_transformers_log(kind: type[logging.Filter]) -> None:
+    from transformers.utils import logging as hf_logging
+
     for handler in hf_logging.get_logger().handlers:  # transformers' root handler
-        if not any(isinstance(f, _DropNoise) for f in handler.filters):
-            handler.addFilter(_DropNoise())
+        if not any(isinstance(f, kind) for f in handler.filters):
+            handler.addFilter(kind())
 
 
 @contextlib.contextmanager

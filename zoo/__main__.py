@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from utils.environment import quiet_start
+from utils.environment import hide_head_notices, quiet_start
 from utils.hub import CHECKPOINTS_DIR
 from zoo import RECIPES, with_prerequisites
 from zoo.stamp import build_if_stale
@@ -28,12 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"no recipe for {', '.join(unknown)}; known folders: {', '.join(RECIPES)}")
     quiet_start()
-    from transformers.utils import logging as hf_logging
-
-    hf_logging.set_verbosity_error()  # conversion notices are expected here; our own lines say enough
-    import datasets
-
-    datasets.disable_progress_bars()
+    hide_head_notices()  # the recipes put new heads on pretrained bodies on purpose
     started = time.perf_counter()
     for folder in with_prerequisites(args.folders or list(RECIPES)):
         build_if_stale(RECIPES[folder], args.into / folder)
