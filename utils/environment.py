@@ -133,10 +133,11 @@ def _quiet_transformers() -> None:
 
 
 def hide_head_notices() -> None:
-    """From now on, drop transformers' notices that a head is new or unused (notebook 07 teaches to read them).
+    """From now on, drop transformers' notices that a head is new or unused (the lesson on loading models teaches
+    to read them).
 
-    For code that puts a new head on a model, or drops one, on purpose: notebooks after 07, the zoo, scripts and
-    benchmarks. Every other warning still shows. Safe to call more than once.
+    For code that puts a new head on a model, or drops one, on purpose: the fine-tuning and scaling notebooks, the
+    zoo, scripts and benchmarks. Every other warning still shows. Safe to call more than once.
     """
     _filter_transformers_log(_DropHeadNotices)
 
