@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from utils.environment import hide_head_notices, quiet_start, seed_everything  # noqa: E402
+from utils.environment import SEED, hide_head_notices, quiet_start, seed_everything  # noqa: E402
 
 quiet_start()  # before TensorFlow is imported: Keras 2, offline, quiet
 
@@ -44,7 +44,7 @@ def reviews(tokenizer, examples: int, max_length: int):
 
     from utils.data import review_files
 
-    data = load_dataset("csv", data_files=review_files())["train"].shuffle(seed=42).select(range(examples))
+    data = load_dataset("csv", data_files=review_files())["train"].shuffle(seed=SEED).select(range(examples))
     return data.map(lambda batch: tokenizer(batch["text"], truncation=True, max_length=max_length,
                                             padding="max_length"), batched=True)
 

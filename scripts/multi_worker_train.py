@@ -73,7 +73,7 @@ def build_classifier(checkpoint: str, layers: int):
 
 def train(args: argparse.Namespace) -> dict:
     """One worker's part of the training; every worker runs exactly this."""
-    from utils.environment import quiet_start, seed_everything
+    from utils.environment import SEED, quiet_start, seed_everything
 
     quiet_start()  # Keras 2 for transformers, offline, quiet
     import tensorflow as tf
@@ -97,7 +97,7 @@ def train(args: argparse.Namespace) -> dict:
     tokenizer = AutoTokenizer.from_pretrained(checkpoint("bert-base-uncased", quiet=True))
     reviews = load_dataset("csv", data_files=review_files())
     if args.examples:
-        reviews["train"] = reviews["train"].shuffle(seed=42).select(range(args.examples))
+        reviews["train"] = reviews["train"].shuffle(seed=SEED).select(range(args.examples))
     reviews = reviews.map(lambda batch: tokenizer(batch["text"], truncation=True, max_length=args.max_length),
                           batched=True)
     options = tf.data.Options()  # shard by element: the data is in memory, not in one file per worker

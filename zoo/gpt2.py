@@ -53,7 +53,8 @@ def build(out_dir: Path) -> None:
     print(f"[zoo] gpt2: validation loss {val_loss:.2f}, perplexity {math.exp(val_loss):.1f}")
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
-    facts = {"parameters": model.num_parameters(), "epochs": len(history.history["val_loss"]) - stop.patience,
+    # restore_best_weights keeps the best epoch's weights at the end, whether early stopping fired or not.
+    facts = {"parameters": model.num_parameters(), "epochs": stop.best_epoch + 1,
              "seconds": seconds, "val_loss": val_loss, "train_tokens": int(train.cardinality()) * BLOCK,
              "vocab_size": len(tokenizer), "sample": sample(model, tokenizer, "The hotel")}
     print(f"[zoo] gpt2: sample: {facts['sample']}")
