@@ -123,7 +123,7 @@ sentences), and the whole test split (both together).
 {rows}
 
 ## Limits
-Trained on under two thousand short, clean English reviews written for this project, so it knows
+Trained on about 2,400 short, clean English reviews written for this project, so it knows
 less of the world than the original (trained on SST-2 film reviews, 67,000 sentences, from
 DistilBERT): it is weaker on long texts, unusual vocabulary, irony and anything that is not
 a review. It always answers one of two labels, even for neutral or non-English text.
