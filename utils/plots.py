@@ -48,9 +48,7 @@ def attention_heatmap(
     fig, ax = plt.subplots(figsize=(size + 0.8, size), layout="constrained")
     image = _draw_weights(ax, weights, tokens_x, tokens_y, fontsize=10)
     if max(weights.shape) <= 12:
-        for (row, column), value in np.ndenumerate(weights):
-            color = "white" if value > 0.6 * image.norm.vmax else "black"
-            ax.text(column, row, f"{value:.2f}", ha="center", va="center", fontsize=8, color=color)
+        _write_values(ax, weights, fontsize=8, dark_above=0.6 * image.norm.vmax)
     ax.set_xlabel("key (the token attended to)")
     ax.set_ylabel("query (the token attending)")
     ax.set_title(title)
@@ -257,9 +255,7 @@ def head_scores_heatmap(
     layers, heads = scores.shape
     fig, ax = plt.subplots(figsize=(0.55 * heads + 1.8, 0.5 * layers + 1.2), layout="constrained")
     image = ax.imshow(scores, cmap="Blues", vmin=min(0.0, scores.min()), vmax=max(1.0, scores.max()))
-    for (layer, head), value in np.ndenumerate(scores):
-        color = "white" if value > 0.6 * image.norm.vmax else "black"
-        ax.text(head, layer, f"{value:.2f}", ha="center", va="center", fontsize=7, color=color)
+    _write_values(ax, scores, fontsize=7, dark_above=0.6 * image.norm.vmax)
     ax.set_xticks(range(heads))
     ax.set_yticks(range(layers))
     ax.set_xlabel("head")
@@ -341,10 +337,7 @@ def similarity_heatmap(
     fig, ax = plt.subplots(figsize=(0.6 * columns + 4.5, 0.45 * rows + 2.8), layout="constrained")
     image = ax.imshow(similarities, cmap=cmap, vmin=vmin, vmax=1.0)
     if max(rows, columns) <= 12:
-        for (row, column), value in np.ndenumerate(similarities):
-            color = "white" if abs(value) > 0.6 else "black"
-            shown = f"{value:.2f}".replace("-0.00", "0.00")  # a tiny negative is not worth a sign
-            ax.text(column, row, shown, ha="center", va="center", fontsize=8, color=color)
+        _write_values(ax, similarities, fontsize=8, dark_above=0.6, signed=True)
 
     def shorten(text: str) -> str:
         return text if len(text) <= max_chars else text[: max_chars - 1].rstrip() + "…"
@@ -680,6 +673,15 @@ def _draw_weights(ax, weights: np.ndarray, tokens_x, tokens_y, fontsize: int):
                   ha="right", rotation_mode="anchor")
     ax.set_yticks(range(len(tokens_y)), list(tokens_y), fontsize=fontsize)
     return image
+
+
+def _write_values(ax, values: np.ndarray, fontsize: int, dark_above: float, signed: bool = False) -> None:
+    """Write each cell's value in it, to two decimals: white on the dark cells (above ``dark_above``), black
+    elsewhere. ``signed`` values are dark at both ends of the scale, and a tiny negative is not worth a sign."""
+    for (row, column), value in np.ndenumerate(values):
+        shown = f"{value:.2f}".replace("-0.00", "0.00") if signed else f"{value:.2f}"
+        dark = (abs(value) if signed else value) > dark_above
+        ax.text(column, row, shown, ha="center", va="center", fontsize=fontsize, color="white" if dark else "black")
 
 
 # --- diagrams: coordinates are inches from the figure's bottom-left corner ---------------------
