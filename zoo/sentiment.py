@@ -13,10 +13,12 @@ from pathlib import Path
 
 from utils.data import LABELS, hard_review_files, review_files
 from utils.environment import SEED, seed_everything
+from zoo import minilm
 
+FOLDER = "sentiment-minilm-reviews"  # under checkpoints/
 PACKAGES = ["transformers", "tensorflow", "tf-keras", "datasets"]
-INPUTS = [*review_files().values(), *hard_review_files().values(), Path(__file__).with_name("minilm.py")]
-NEEDS = ["all-MiniLM-L6-v2"]  # starts from that folder, next to its own
+INPUTS = [*review_files().values(), *hard_review_files().values(), Path(minilm.__file__)]
+NEEDS = [minilm.FOLDER]  # starts from that folder, next to its own
 EPOCHS, BATCH_SIZE, LEARNING_RATE = 5, 16, 8e-5
 
 
