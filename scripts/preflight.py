@@ -62,7 +62,7 @@ def check_pins() -> str | None:
 def check_checkpoints() -> str | None:
     from utils.hub import CHECKPOINTS_DIR
     from zoo import RECIPES
-    from zoo.stamp import is_up_to_date
+    from zoo.fingerprints import is_up_to_date
 
     stale = [folder for folder, recipe in RECIPES.items() if not is_up_to_date(recipe, CHECKPOINTS_DIR / folder)]
     if stale:

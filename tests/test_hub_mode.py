@@ -30,7 +30,7 @@ from nbclient import NotebookClient
 from utils import REPO_ROOT
 from utils.hub import CHECKPOINTS_DIR, STAND_INS
 from utils.loopback import port_is_free
-from zoo.stamp import build_if_stale
+from zoo.fingerprints import build_if_stale
 
 TESTS = Path(__file__).parent
 NOTEBOOKS = REPO_ROOT / "notebooks"

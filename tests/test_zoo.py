@@ -9,7 +9,7 @@ import pytest
 import zoo
 from utils import REPO_ROOT
 from utils.hub import STAND_INS
-from zoo.stamp import STAMP, build_if_stale, fingerprint
+from zoo.fingerprints import FINGERPRINT_FILE, build_if_stale, fingerprint
 
 
 def make_recipe(tmp_path: Path, data: Path, calls: list) -> types.ModuleType:
@@ -41,7 +41,7 @@ def test_builds_when_missing_then_reuses(setting):
     recipe, _, calls, out = setting
     assert build_if_stale(recipe, out) is True
     assert (out / "weights.txt").read_text() == "v1"
-    assert "seconds" in json.loads((out / STAMP).read_text())
+    assert "seconds" in json.loads((out / FINGERPRINT_FILE).read_text())
     assert build_if_stale(recipe, out) is False
     assert len(calls) == 1
 

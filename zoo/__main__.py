@@ -14,7 +14,7 @@ from pathlib import Path
 from utils.environment import hide_head_notices, quiet_start
 from utils.hub import CHECKPOINTS_DIR
 from zoo import RECIPES, with_prerequisites
-from zoo.stamp import build_if_stale
+from zoo.fingerprints import build_if_stale
 
 
 def main(argv: list[str] | None = None) -> int:

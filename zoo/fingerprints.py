@@ -14,7 +14,8 @@ from importlib.metadata import version
 from pathlib import Path
 from types import ModuleType
 
-STAMP = ".zoo-stamp.json"
+# Its name is older than this module's (once zoo/stamp.py): kept, so that folders built before are still known.
+FINGERPRINT_FILE = ".zoo-stamp.json"
 
 
 def fingerprint(recipe: ModuleType) -> str:
@@ -27,8 +28,8 @@ def fingerprint(recipe: ModuleType) -> str:
 
 
 def is_up_to_date(recipe: ModuleType, out_dir: Path) -> bool:
-    stamp = out_dir / STAMP
-    return stamp.is_file() and json.loads(stamp.read_text())["fingerprint"] == fingerprint(recipe)
+    stored = out_dir / FINGERPRINT_FILE
+    return stored.is_file() and json.loads(stored.read_text())["fingerprint"] == fingerprint(recipe)
 
 
 def build_if_stale(recipe: ModuleType, out_dir: Path) -> bool:
@@ -37,7 +38,7 @@ def build_if_stale(recipe: ModuleType, out_dir: Path) -> bool:
     if is_up_to_date(recipe, out_dir):
         print(f"[zoo] {name}: up to date")
         return False
-    if out_dir.exists() and not (out_dir / STAMP).is_file():
+    if out_dir.exists() and not (out_dir / FINGERPRINT_FILE).is_file():
         raise FileExistsError(
             f"{out_dir} exists but was not built by `make prepare`, so it is left alone. "
             "Move it elsewhere (or delete it) and run `make prepare` again."
@@ -50,7 +51,7 @@ def build_if_stale(recipe: ModuleType, out_dir: Path) -> bool:
     partial.mkdir(parents=True)
     recipe.build(partial)
     seconds = time.perf_counter() - started
-    (partial / STAMP).write_text(json.dumps({"fingerprint": fingerprint(recipe), "seconds": round(seconds, 1)}))
+    (partial / FINGERPRINT_FILE).write_text(json.dumps({"fingerprint": fingerprint(recipe), "seconds": round(seconds, 1)}))
     shutil.rmtree(out_dir, ignore_errors=True)
     partial.rename(out_dir)
     print(f"[zoo] {name}: built in {seconds:.1f} s")
