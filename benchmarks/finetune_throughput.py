@@ -1,13 +1,15 @@
-"""Fine-tuning throughput on this machine: Keras plain, Keras + XLA, Keras + bfloat16, and PyTorch.
+"""Fine-tuning throughput on this machine: Keras and PyTorch, each plain and at its best settings.
 
 Notebook 10 measures the Keras figures live; this script measures them outside the notebook, in
-one process, one after the other, on the same data and batch size, and adds a plain PyTorch loop
-(what a learner would otherwise pick) as the yardstick. Every figure is examples per second of
-training (forward, backward and optimizer step), after one untimed step that builds the graph,
-and is printed as a ratio to the plain Keras loop of the same run. Results: benchmarks/README.md.
+one process, one after the other, on the same data, model and batch size: Keras plain, with XLA and
+with mixed_bfloat16; PyTorch eager, with bfloat16 autocast and with torch.compile. Every figure is
+examples per second of training (forward, backward and optimizer step), after one untimed step that
+builds or compiles the graph, and is printed as a ratio to the plain Keras loop of the same run.
+A set-up this machine cannot run (torch.compile needs a C++ compiler) prints why instead of a figure.
+Results: benchmarks/README.md.
 
-    python benchmarks/finetune_throughput.py            # the full model (about 4 minutes on 2 cores)
-    python benchmarks/finetune_throughput.py --quick    # a tiny random BERT: checks the code in seconds
+    python benchmarks/finetune_throughput.py            # the full model (about 8 minutes on 2 cores)
+    python benchmarks/finetune_throughput.py --quick    # a tiny random BERT: checks the code
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ TF_CONFIGS = {  # name -> (jit_compile, Keras mixed-precision policy)
     "Keras, XLA (jit_compile=True)": (True, "float32"),
     "Keras, mixed_bfloat16": (False, "mixed_bfloat16"),
     "Keras, XLA + mixed_bfloat16": (True, "mixed_bfloat16"),
+}
+TORCH_CONFIGS = {  # name -> (bfloat16 autocast, torch.compile)
+    "PyTorch, plain loop (eager)": (False, False),
+    "PyTorch, bf16 autocast": (True, False),
+    "PyTorch, torch.compile": (False, True),
+    "PyTorch, torch.compile + bf16": (True, True),
 }
 TINY = {"hidden_size": 32, "num_hidden_layers": 2, "num_attention_heads": 2, "intermediate_size": 64}
 
@@ -78,20 +86,22 @@ def keras_throughput(data, args, jit_compile: bool, policy: str) -> tuple[float,
     return first_step, args.steps * args.batch_size / seconds, history.history["loss"][-1]
 
 
-def torch_throughput(data, args) -> tuple[float, float, float]:
-    """The same for a plain PyTorch loop on the checkpoint's original PyTorch weights."""
+def torch_throughput(data, args, bf16: bool, compiled: bool) -> tuple[float, float, float]:
+    """The same for a PyTorch loop on the checkpoint's original PyTorch weights: eager or ``torch.compile``d,
+    in float32 or under bfloat16 autocast (the weights and optimizer stay float32, as with mixed_bfloat16)."""
     import torch
     from transformers import AutoModelForSequenceClassification, BertConfig, BertForSequenceClassification
 
     from zoo.minilm import source_dir
 
-    torch.manual_seed(42)
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.manual_seed(SEED)
+    torch.set_num_threads(os.cpu_count() or 1)  # TensorFlow uses every core too
     if args.quick:
         model = BertForSequenceClassification(BertConfig(num_labels=2, **TINY))
     else:  # the weights tf_model.h5 was converted from (the TF checkpoint folder has no PyTorch file)
         model = AutoModelForSequenceClassification.from_pretrained(source_dir(), num_labels=2)
     model.train()
+    forward = torch.compile(model) if compiled else model
     optimizer = torch.optim.Adam(model.parameters(), lr=args.learning_rate)
     columns = ["input_ids", "token_type_ids", "attention_mask", "label"]
     loader = torch.utils.data.DataLoader(data.with_format("torch", columns=columns), batch_size=args.batch_size,
@@ -100,13 +110,14 @@ def torch_throughput(data, args) -> tuple[float, float, float]:
 
     def step(batch) -> float:
         optimizer.zero_grad()
-        loss = model(**batch).loss
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            loss = forward(**batch).loss
         loss.backward()
         optimizer.step()
         return loss.item()
 
     started = time.perf_counter()
-    step(batches[0])
+    step(batches[0])  # with torch.compile: traces and compiles the forward and backward passes
     first_step = time.perf_counter() - started
     started = time.perf_counter()
     for i in range(args.steps):
@@ -149,7 +160,7 @@ def main(argv: list[str] | None = None) -> None:
           f"{args.steps} timed steps after 1 untimed\n", flush=True)
 
     runs = {name: (lambda c=config: keras_throughput(data, args, *c)) for name, config in TF_CONFIGS.items()}
-    runs["PyTorch, plain loop (eager)"] = lambda: torch_throughput(data, args)
+    runs.update({name: (lambda c=config: torch_throughput(data, args, *c)) for name, config in TORCH_CONFIGS.items()})
     if args.only:
         runs = {name: run for name, run in runs.items()
                 if name == "Keras, plain" or any(word.lower() in name.lower() for word in args.only)}
@@ -157,7 +168,13 @@ def main(argv: list[str] | None = None) -> None:
     print(header + "\n" + "-" * len(header), flush=True)
     baseline = None
     for name, run in runs.items():
-        first_step, speed, loss = run()
+        try:
+            first_step, speed, loss = run()
+        except Exception as error:  # torch.compile without a working C++ compiler, for instance: say so, go on
+            if "compile" not in name:
+                raise
+            print(f"{name:32} not available here: {type(error).__name__}: {str(error).splitlines()[0][:80]}")
+            continue
         baseline = baseline or speed
         print(f"{name:32} {first_step:>9.1f}s {speed:>10.1f} {speed / baseline:>13.2f}x {loss:>6.3f}", flush=True)
     print(f"\n(loss: the last timed step's, a sanity check that each set-up trains: {np.log(2):.3f} is chance)")

@@ -53,14 +53,17 @@ def launch(workers: int, worker_args: list[str], timeout: float = 300) -> list[d
     return results
 
 
-def build_classifier(checkpoint: str, layers: int):
+def build_classifier(checkpoint: str, layers: int, frozen_layers: int):
     """The classifier every worker trains, as in notebook 10: the first ``layers`` layers of the encoder, the
-    mean of the real tokens' vectors, a dense layer with one output per label; the word embeddings stay frozen."""
+    mean of the real tokens' vectors, a dense layer with one output per label; the word embeddings and the
+    lowest ``frozen_layers`` layers stay as pretrained."""
     import tensorflow as tf
     from transformers import TFAutoModel
 
     encoder = TFAutoModel.from_pretrained(checkpoint, num_hidden_layers=layers)
     encoder.bert.embeddings.trainable = False
+    for layer in encoder.bert.encoder.layer[:frozen_layers]:
+        layer.trainable = False
     encoder.bert.pooler.trainable = False  # not used: the head reads the mean of the tokens
     input_ids = tf.keras.Input(shape=(None,), dtype=tf.int32, name="input_ids")
     attention_mask = tf.keras.Input(shape=(None,), dtype=tf.int32, name="attention_mask")
@@ -112,7 +115,7 @@ def train(args: argparse.Namespace) -> dict:
         ).with_options(options)
 
     with strategy.scope():  # variables created here are mirrored on every worker
-        model = build_classifier(checkpoint("bert-base-uncased", quiet=True), args.layers)
+        model = build_classifier(checkpoint("bert-base-uncased", quiet=True), args.layers, args.frozen_layers)
         model.compile(optimizer=tf.keras.optimizers.Adam(args.learning_rate),
                       loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
     history = model.fit(batches("train", shuffle=True), epochs=args.epochs, verbose=0)
@@ -138,12 +141,16 @@ def parse_args(argv: list[str] | None = None) -> tuple[argparse.Namespace, list[
     parser.add_argument("--batch-size", type=int, default=32, help="GLOBAL batch size, split among the workers")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--layers", type=int, default=4, help="keep the first N of the checkpoint's 6 layers")
+    parser.add_argument("--frozen-layers", type=int, default=2, help="of those, the lowest N stay as pretrained")
     parser.add_argument("--learning-rate", type=float, default=2e-4)
     parser.add_argument("--threads", type=int, default=0, help="CPU threads per worker (0: TensorFlow's choice)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds before the launcher stops the workers")
     args = parser.parse_args(argv)
     if args.workers < 0 or args.examples < 0 or args.batch_size < 1 or args.layers < 1 or args.threads < 0:
         parser.error("--workers, --examples and --threads take 0 or more; --batch-size and --layers 1 or more")
+    if not 0 <= args.frozen_layers < args.layers:
+        parser.error(f"--frozen-layers={args.frozen_layers}: it takes 0 to {args.layers - 1} with --layers="
+                     f"{args.layers} (at least one layer must train)")
     # The workers get the same training options, without the launcher's own.
     worker_args = [f"--{name.replace('_', '-')}={value}" for name, value in vars(args).items()
                    if name not in ("workers", "timeout")]

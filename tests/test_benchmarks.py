@@ -21,8 +21,12 @@ def test_throughput_prints_one_ratio_per_setup():
     rows = [line for line in out.splitlines() if line.startswith(("Keras", "PyTorch"))]
     assert [row.split("  ")[0] for row in rows] == [
         "Keras, plain", "Keras, XLA (jit_compile=True)", "Keras, mixed_bfloat16", "Keras, XLA + mixed_bfloat16",
-        "PyTorch, plain loop (eager)"]
+        "PyTorch, plain loop (eager)", "PyTorch, bf16 autocast", "PyTorch, torch.compile",
+        "PyTorch, torch.compile + bf16"]
     assert rows[0].split()[-2] == "1.00x"  # every figure is a ratio to the first row
+    for row in rows:  # a figure for every set-up; torch.compile may instead say why it cannot run here
+        figure = re.search(r"\d+\.\d+x +\d+\.\d{3}$", row)
+        assert figure or ("compile" in row and "not available here: " in row), row
 
 
 def test_epoch_stall_times_each_epoch_and_the_wait_after_it():

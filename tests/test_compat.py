@@ -56,6 +56,32 @@ def test_prepare_tf_dataset_skips_autotuning_and_keeps_the_batches():
         for name in plain_inputs:
             np.testing.assert_array_equal(inputs[name], plain_inputs[name])
 
+
+def test_each_device_of_a_strategy_reads_its_batches_without_autotuning(monkeypatch):
+    """The same stall at the end of fit under a strategy (TF 2.20): the datasets a strategy builds for its
+    devices must skip autotuning, and still deliver every batch."""
+    import tensorflow as tf
+    from tensorflow.python.data.ops import multi_device_iterator_ops as per_device
+
+    def recorded(create):
+        built = []
+
+        def create_and_record(*args, **kwargs):
+            built.append(create(*args, **kwargs))
+            return built[-1]
+
+        monkeypatch.setattr(per_device, "_create_device_dataset", create_and_record)
+        strategy = tf.distribute.MirroredStrategy(tf.config.list_logical_devices("CPU")[:1])
+        batches = [batch.numpy().tolist() for batch in
+                   strategy.experimental_distribute_dataset(tf.data.Dataset.range(6).batch(2))]
+        return batches, [dataset.options().autotune.enabled for dataset in built]
+
+    patched = per_device._create_device_dataset
+    assert recorded(patched) == ([[0, 1], [2, 3], [4, 5]], [False])
+    batches, autotuning = recorded(patched.__wrapped__)
+    assert batches == [[0, 1], [2, 3], [4, 5]] and autotuning == [None]  # TensorFlow's default: on
+
+
 def test_pipelines_load_tf_models_although_pipeline_asks_for_a_torch_dtype():
     from transformers import TFBertForSequenceClassification
     from transformers.modeling_tf_utils import TFPreTrainedModel
@@ -71,15 +97,16 @@ def test_pipelines_load_tf_models_although_pipeline_asks_for_a_torch_dtype():
 
 
 def test_applying_twice_wraps_once():
+    from tensorflow.python.data.ops import multi_device_iterator_ops as per_device
     from transformers import modeling_tf_pytorch_utils as pt_to_tf
     from transformers.modeling_tf_utils import TFPreTrainedModel
 
     compat.apply()  # conftest's quiet_start() applied them already
     before = (TFPreTrainedModel.from_pretrained.__func__, TFPreTrainedModel.prepare_tf_dataset,
-              pt_to_tf.load_pytorch_state_dict_in_tf2_model)
+              pt_to_tf.load_pytorch_state_dict_in_tf2_model, per_device._create_device_dataset)
     compat.apply()
     after = (TFPreTrainedModel.from_pretrained.__func__, TFPreTrainedModel.prepare_tf_dataset,
-             pt_to_tf.load_pytorch_state_dict_in_tf2_model)
+             pt_to_tf.load_pytorch_state_dict_in_tf2_model, per_device._create_device_dataset)
     assert after == before
     assert not hasattr(before[0].__wrapped__, "__wrapped__")  # one layer of wrapping, not two
 

@@ -16,7 +16,7 @@ from utils import REPO_ROOT, processes
 from utils.loopback import port_is_free
 
 SCRIPT = REPO_ROOT / "scripts" / "multi_worker_train.py"
-TINY = ["--examples=16", "--max-length=16", "--batch-size=8", "--layers=1"]
+TINY = ["--examples=16", "--max-length=16", "--batch-size=8", "--layers=1", "--frozen-layers=0"]
 
 
 @pytest.fixture(scope="module")
@@ -40,6 +40,14 @@ def test_tf_config_names_the_cluster_and_the_task(workers_module):
     assert config == {"cluster": {"worker": ["127.0.0.1:1", "127.0.0.1:2"]}, "task": {"type": "worker", "index": 1}}
     ports = workers_module.free_ports(3)
     assert len(set(ports)) == 3 and all(port_is_free(port) for port in ports)
+
+
+def test_a_training_must_leave_a_layer_to_train(workers_module, capsys):
+    with pytest.raises(SystemExit):
+        workers_module.parse_args(["--layers=2", "--frozen-layers=2"])
+    assert "--frozen-layers=2: it takes 0 to 1 with --layers=2" in capsys.readouterr().err
+    args, worker_args = workers_module.parse_args(["--layers=2", "--frozen-layers=1", "--workers=2"])
+    assert args.frozen_layers == 1 and "--frozen-layers=1" in worker_args and "--workers=2" not in worker_args
 
 
 def test_two_workers_train_in_sync_and_leave_nothing_behind():
