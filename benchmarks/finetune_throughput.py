@@ -8,7 +8,7 @@ builds or compiles the graph, and is printed as a ratio to the plain Keras loop 
 A set-up this machine cannot run (torch.compile needs a C++ compiler) prints why instead of a figure.
 Results: benchmarks/README.md.
 
-    python benchmarks/finetune_throughput.py            # the full model (about 8 minutes on 2 cores)
+    python benchmarks/finetune_throughput.py            # the full model (minutes: torch.compile compiles first)
     python benchmarks/finetune_throughput.py --quick    # a tiny random BERT: checks the code
 """
 
