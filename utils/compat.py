@@ -77,6 +77,14 @@ def let_tf_models_read_pytorch_safetensors() -> None:
     pt_to_tf.load_pytorch_state_dict_in_tf2_model = load
 
 
+def _without_autotuning(dataset):
+    import tensorflow as tf
+
+    options = tf.data.Options()
+    options.autotune.enabled = False
+    return dataset.with_options(options)
+
+
 def let_fit_move_on_between_epochs() -> None:
     """Switch off tf.data's autotuning in `prepare_tf_dataset`, which made `fit` stall between epochs.
 
@@ -94,11 +102,7 @@ def let_fit_move_on_between_epochs() -> None:
 
     @functools.wraps(original)
     def prepare_tf_dataset(self, *args, **kwargs):
-        import tensorflow as tf
-
-        options = tf.data.Options()
-        options.autotune.enabled = False
-        return original(self, *args, **kwargs).with_options(options)
+        return _without_autotuning(original(self, *args, **kwargs))
 
     prepare_tf_dataset.autotune_off = True
     TFPreTrainedModel.prepare_tf_dataset = prepare_tf_dataset
@@ -120,11 +124,7 @@ def let_distributed_fit_move_on() -> None:
 
     @functools.wraps(original)
     def create_device_dataset(*args, **kwargs):
-        import tensorflow as tf
-
-        options = tf.data.Options()
-        options.autotune.enabled = False
-        return original(*args, **kwargs).with_options(options)
+        return _without_autotuning(original(*args, **kwargs))
 
     create_device_dataset.autotune_off = True
     multi_device_iterator_ops._create_device_dataset = create_device_dataset
