@@ -18,6 +18,8 @@ def run_quick(script: str) -> str:
 def test_throughput_prints_one_ratio_per_setup():
     out = run_quick("finetune_throughput.py")
     assert "vs plain Keras" in out
+    assert re.search(r"^matrix product 2048x384 by 384x1536, GFLOP/s: TensorFlow float32 \d+, PyTorch float32 \d+, "
+                     r"TensorFlow bfloat16 \d+, PyTorch bfloat16 \d+$", out, re.MULTILINE), out[:600]
     rows = [line for line in out.splitlines() if line.startswith(("Keras", "PyTorch"))]
     assert [row.split("  ")[0] for row in rows] == [
         "Keras, plain", "Keras, XLA (jit_compile=True)", "Keras, mixed_bfloat16", "Keras, XLA + mixed_bfloat16",

@@ -87,6 +87,8 @@ def test_hide_head_notices_drops_the_new_and_unused_head_notices_from_then_on_an
     new_head = ("Some layers of TFBertForSequenceClassification were not initialized from the model checkpoint at "
                 "x and are newly initialized: ['classifier']")
     unused_head = "Some layers from the model checkpoint at x were not used when initializing TFBertModel: ['dense']"
+    pytorch_head = ("Some weights of BertForSequenceClassification were not initialized from the model checkpoint "
+                    "at x and are newly initialized: ['classifier.bias', 'classifier.weight']")
     other = "Asking to truncate to max_length but no maximum length is provided"
     before, shown = list(handler.filters), io.StringIO()
     stream = handler.setStream(shown)
@@ -96,7 +98,7 @@ def test_hide_head_notices_drops_the_new_and_unused_head_notices_from_then_on_an
         environment.hide_head_notices()
         environment.hide_head_notices()  # twice: still one filter
         assert len(handler.filters) == len(before) + 1
-        for message in (new_head, unused_head, other):
+        for message in (new_head, unused_head, pytorch_head, other):
             logger.warning(message)
         assert shown.getvalue().strip().splitlines() == [new_head, other]
     finally:
