@@ -111,3 +111,24 @@ def test_the_near_duplicate_check_catches_a_reworded_review():
              "test": pd.Series(["Sadly the battery never once did last a full day.", "Great little speaker."])}
     assert near_duplicate_pairs(texts) == {("Never once did the battery last a full day, sadly.",
                                             "Sadly the battery never once did last a full day.")}
+
+
+def test_length_grouped_batches_hold_reviews_of_about_the_same_length():
+    """Every review once, each run of batch_size close in length (so dynamic padding pads little), the groups in a
+    seeded random order, the short one last (batching cuts every batch_size rows)."""
+    import numpy as np
+    from datasets import Dataset
+
+    from utils.data import length_grouped
+
+    batch_size, rng = 16, np.random.default_rng(0)
+    lengths = rng.integers(5, 70, size=10 * batch_size + 3)
+    split = Dataset.from_dict({"input_ids": [[1] * n for n in lengths], "row": list(range(len(lengths)))})
+    grouped = length_grouped(split, batch_size)
+    assert sorted(grouped["row"]) == list(range(len(lengths)))
+    batches = [np.array([len(ids) for ids in grouped["input_ids"][start:start + batch_size]])
+               for start in range(0, len(grouped), batch_size)]
+    assert all(batch.max() - batch.min() <= 12 for batch in batches)  # random batches of these: about 55
+    assert len(batches[-1]) == 3 and grouped["row"] == length_grouped(split, batch_size)["row"]  # short one last
+    assert grouped["row"] != length_grouped(split, batch_size, seed=1)["row"]  # the seed decides the order
+    assert [batch.min() for batch in batches[:-1]] != sorted(batch.min() for batch in batches[:-1])  # shuffled

@@ -55,8 +55,7 @@ ELSEWHERE = {
            "the tiny GPT-2's model card (zoo/gpt2.py): 1,123,456 parameters": ["1.1 million", "1.1M"],
            "data/reviews/README.md": ["0.639"]},  # the stand-in before the hard reviews
     "08": {"an imagined unbalanced split, to say why balance matters": ["90%"],
-           "cell 12's label counts (683 and 684, 108 and 108, 153 and 153): guessing scores half": ["50%"],
-           "benchmarks/README.md": ["151 s"]},  # the training cell under `pytest --nbval` (docs/workshop.md)
+           "cell 12's label counts (683 and 684, 108 and 108, 153 and 153): guessing scores half": ["50%"]},
     "10": {"08": ["22.7-million", "22.7 million", "22.7M"],  # the classifier's size
            "benchmarks/README.md": ["1.03x", "1.01x", "0.98x", "1.0x", "18 s", "1.38x", "0.60x", "0.62x", "0.95x",
                                     "0.92x", "0.6x", "0.8x", "2.0x"]},

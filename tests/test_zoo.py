@@ -122,24 +122,3 @@ def test_an_unknown_folder_is_refused_with_the_known_ones():
     done = subprocess.run([sys.executable, "-m", "zoo", "bert-large"], cwd=REPO_ROOT, capture_output=True, text=True)
     assert done.returncode == 2
     assert "no recipe for bert-large; known folders: " + ", ".join(zoo.RECIPES) in done.stderr
-
-
-def test_sentiment_batches_group_reviews_of_about_the_same_length():
-    """zoo/sentiment.py's length_grouped: every review once, each run of BATCH_SIZE close in length (so dynamic
-    padding pads little), the batches in a seeded random order, the short one last (batching cuts every
-    BATCH_SIZE rows)."""
-    import numpy as np
-    from datasets import Dataset
-
-    from zoo.sentiment import BATCH_SIZE, length_grouped
-
-    rng = np.random.default_rng(0)
-    lengths = rng.integers(5, 70, size=10 * BATCH_SIZE + 3)
-    split = Dataset.from_dict({"input_ids": [[1] * n for n in lengths], "row": list(range(len(lengths)))})
-    grouped = length_grouped(split)
-    assert sorted(grouped["row"]) == list(range(len(lengths)))
-    batches = [np.array([len(ids) for ids in grouped["input_ids"][start:start + BATCH_SIZE]])
-               for start in range(0, len(grouped), BATCH_SIZE)]
-    assert all(batch.max() - batch.min() <= 12 for batch in batches)  # random batches of these: about 55
-    assert len(batches[-1]) == 3 and grouped["row"] == length_grouped(split)["row"]  # short one last; seeded
-    assert [batch.min() for batch in batches[:-1]] != sorted(batch.min() for batch in batches[:-1])  # shuffled
