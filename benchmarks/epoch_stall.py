@@ -1,11 +1,12 @@
-"""Does `fit` sit idle between epochs? Notebook 08's training, timed epoch by epoch, with tf.data's
+"""Does `fit` sit idle between epochs? Notebook 08's training as it was until 2026-11-28 (random batches of 32,
+3 epochs; the notebook now groups its batches by length and trains 2), timed epoch by epoch, with tf.data's
 autotuning as TensorFlow ships it and as `utils.environment` sets it (off, in `prepare_tf_dataset`).
 
 Each set-up runs in its own process, so both start equally cold. For every epoch it prints the seconds
 spent in the epoch (training and validation) and the seconds `fit` then waited before the next epoch
 began (or before it returned). Results: benchmarks/README.md.
 
-    python benchmarks/epoch_stall.py            # notebook 08's 3 epochs, twice: about 6 minutes on 2 cores
+    python benchmarks/epoch_stall.py            # 3 epochs, twice: about 6 minutes on 2 cores
     python benchmarks/epoch_stall.py --quick    # a tiny random BERT on a few reviews: checks the code in seconds
 """
 
