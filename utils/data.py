@@ -34,9 +34,8 @@ def length_grouped(split, batch_size: int, seed: int = SEED):
 
     Dynamic padding pads a batch to its longest row, so random batches of short reviews carry the padding of the
     longest one; grouped by length they carry almost none (transformers' PyTorch ``Trainer`` calls this
-    ``group_by_length``). A
-    little noise on the lengths mixes rows of neighbouring lengths; the seed fixes it. The groups come in random
-    order, the short last one at the end, where batching leaves it.
+    ``group_by_length``). A little noise on the lengths mixes rows of neighbouring lengths; the seed fixes it.
+    The groups come in random order, the short last one at the end, where batching leaves it.
     """
     import numpy as np
 

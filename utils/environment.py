@@ -39,8 +39,7 @@ _HEAD_NOTICES = (
     "Some layers of ",  # ... are newly initialized: ['classifier']
     "Some weights or buffers of ",  # idem, when the weights come from a PyTorch file (Hub mode)
     "Some layers from the model checkpoint",  # ... were not used: a head the new model has no place for
-    "Some weights of the PyTorch model were not used",  # idem, from a PyTorch file
-    "Some weights of ",  # a PyTorch model's new head (..."were not initialized") or unused one ("were not used")
+    "Some weights of ",  # from a PyTorch file, or into a PyTorch model: "... were not used", "... newly initialized"
 )
 # PyTorch checkpoints saved by older transformers versions (all-MiniLM-L6-v2's, on the Hub) hold `position_ids`,
 # a buffer of 0, 1, 2, ... that TF models compute instead. A notice listing only such buffers says nothing; one
