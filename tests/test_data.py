@@ -8,7 +8,6 @@ from utils.data import HARD_SPLITS, SPLITS, hard_review_files, review_files
 
 DOMAINS = {"films", "books", "restaurants", "hotels", "travel", "electronics", "software", "courses", "services"}
 CONSTRUCTIONS = {"contrast", "negation", "never-nothing-hardly", "concession", "misleading-words"}
-LITERAL = "literal"  # training only: the words `misleading-words` turns around, meant literally (a counterweight)
 LITERAL = "literal"  # training only: the words of `misleading-words`, meant literally (a counterweight)
 # Near-duplicates: word-bigram Jaccard similarity of at least 0.5, or a run of 8 words in common.
 NEAR, SHARED_RUN = 0.5, 8
@@ -72,8 +71,8 @@ def test_no_duplicates_and_no_leakage_between_splits(splits):
 
 def test_hard_reviews_schema_and_balance(hard):
     """Every construction in both polarities (as many of each, at least 10), balanced by label and domain; the
-    slice held back has 100 or more."""
-    assert len(hard["test"]) >= 100
+    slice held back has 100 or more, and so has the validation slice that chooses the recipe."""
+    assert len(hard["test"]) >= 100 and len(hard["validation"]) >= 100
     for split in HARD_SPLITS:
         frame = hard[split]
         assert list(frame.columns) == ["text", "label", "domain", "construction"], split

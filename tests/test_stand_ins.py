@@ -44,16 +44,20 @@ def test_classifies_clear_sentences(classifier):
     assert labels == ["POSITIVE"] * len(CLEARLY_POSITIVE) + ["NEGATIVE"] * len(CLEARLY_NEGATIVE)
 
 
-def test_accuracy_on_the_plain_reviews_the_hard_slice_and_the_whole_test_split_as_the_model_card_says(classifier):
-    """Floors a little under what the stand-in measured here (0.833 on the hard slice, whole test 0.891, plain
-    0.912; a build on another CPU may land a review or two away), far above the 0.639 it scored on the hard
-    slice before the hard reviews were written; the model card prints each figure."""
-    plain, hard = pd.read_csv(review_files()["test"]), pd.read_csv(hard_review_files()["test"])
+def test_accuracy_on_the_plain_reviews_the_hard_slices_and_the_whole_test_split_as_the_model_card_says(classifier):
+    """Floors under what the stand-in measured here (hard slice 0.843, whole test 0.901, plain 0.922, hard
+    validation 0.898) and under two other seeds' builds (benchmarks/README.md): a build on another CPU takes
+    another path through training, which moved the hard slice by up to 0.04. Far above the 0.639 it scored on
+    the hard slice before the hard reviews were written, and above the whole test's 0.882 to 0.891 before
+    the fourth batch of them; the model card prints each figure."""
+    parts = {"plain test": pd.read_csv(review_files()["test"]), "hard slice": pd.read_csv(hard_review_files()["test"]),
+             "hard validation": pd.read_csv(hard_review_files()["validation"])}
     right = {name: pd.Series([p["label"] == "POSITIVE" for p in classifier(part.text.tolist(), batch_size=64)])
-             == part.label for name, part in [("plain test", plain), ("hard slice", hard)]}
+             == part.label for name, part in parts.items()}
     accuracy = {name: correct.mean() for name, correct in right.items()}
-    accuracy["whole test"] = pd.concat(right.values()).mean()
-    assert accuracy["hard slice"] >= 0.78 and accuracy["whole test"] >= 0.87 and accuracy["plain test"] >= 0.90
+    accuracy["whole test"] = pd.concat([right["plain test"], right["hard slice"]]).mean()
+    assert accuracy["hard slice"] >= 0.80 and accuracy["whole test"] >= 0.89 and accuracy["plain test"] >= 0.90
+    assert accuracy["hard validation"] >= 0.86
     card = (CHECKPOINTS_DIR / "sentiment-minilm-reviews" / "README.md").read_text()
     for name, value in accuracy.items():
         assert f"| {name} | {value:.3f} |" in card, name

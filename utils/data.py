@@ -11,7 +11,7 @@ from utils.environment import SEED
 
 REVIEWS_DIR = REPO_ROOT / "data" / "reviews"
 SPLITS = ("train", "validation", "test")
-HARD_SPLITS = ("train", "test")  # reviews written to be hard: contrast, negation, concessions ...
+HARD_SPLITS = ("train", "validation", "test")  # reviews written to be hard: contrast, negation, concessions ...
 LABELS = ("NEGATIVE", "POSITIVE")  # label 0 and 1, named like distilbert-sst2's
 
 
@@ -22,7 +22,8 @@ def review_files() -> dict[str, str]:
 
 def hard_review_files() -> dict[str, str]:
     """The hard reviews' CSV files (the data card says how they were written): ``train`` teaches the
-    sentiment stand-in contrast, negation and the like, ``test`` is the hard slice held back to measure it.
+    sentiment stand-in contrast, negation and the like, ``validation`` chooses its recipe, ``test`` is the hard
+    slice held back to measure it.
     Columns: those of `review_files` and ``construction`` (``contrast``, ``negation``, ``concession``,
     ``never-nothing-hardly``, ``misleading-words``). Kept apart from the main splits, which notebooks train on."""
     return {split: str(REVIEWS_DIR / "hard" / f"{split}.csv") for split in HARD_SPLITS}

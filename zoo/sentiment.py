@@ -44,6 +44,7 @@ def build(out_dir: Path) -> None:
     splits = {
         "train": concatenate_datasets([reviews["train"], hard["train"]]),
         "validation": reviews["validation"],
+        "hard validation": hard["validation"],
         "plain test": reviews["test"],
         "hard slice": hard["test"],
         "whole test": concatenate_datasets([reviews["test"], hard["test"]]),
@@ -98,16 +99,17 @@ Built by `zoo/sentiment.py` (`make prepare`); not the original model.
   determinism. Training took {seconds:.0f} s on this machine's CPU.
 
 ## Measured quality
-Accuracy on reviews held back from training: the validation split, the test split's plain reviews, its
-hard slice (`data/reviews/hard/test.csv`, the same constructions as the hard training reviews, other
-sentences), and the whole test split (both together).
+Accuracy on reviews held back from training: the validation split and the hard validation slice
+(`data/reviews/hard/validation.csv`), which chose the recipe, then the test split's plain reviews, its hard
+slice (`data/reviews/hard/test.csv`, the same constructions as the hard training reviews, other sentences),
+and the whole test split (both together).
 
 | split | accuracy |
 |---|---|
 {rows}
 
 ## Limits
-Trained on about 2,400 short, clean English reviews written for this project, so it knows
+Trained on about 2,500 short, clean English reviews written for this project, so it knows
 less of the world than the original (trained on SST-2 film reviews, 67,000 sentences, from
 DistilBERT): it is weaker on long texts, unusual vocabulary, irony and anything that is not
 a review. It always answers one of two labels, even for neutral or non-English text.
