@@ -20,7 +20,7 @@ FOLDER = "sentiment-minilm-reviews"  # under checkpoints/
 PACKAGES = ["transformers", "tensorflow", "tf-keras", "datasets"]
 INPUTS = [*review_files().values(), *hard_review_files().values(), Path(minilm.__file__), Path(utils.data.__file__)]
 NEEDS = [minilm.FOLDER]  # starts from that folder, next to its own
-EPOCHS, BATCH_SIZE, LEARNING_RATE = 5, 16, 8e-5
+EPOCHS, BATCH_SIZE, LEARNING_RATE = 5, 16, 1.1e-4
 
 
 def build(out_dir: Path) -> None:
