@@ -380,6 +380,17 @@ def test_reliability_diagram_bars_are_the_accuracy_of_each_confidence_bin_like_p
     assert ax.get_title().startswith("Test split")
 
 
+def test_reliability_diagram_marks_each_bars_mean_confidence_across_its_width():
+    confidences = [0.55, 0.58, 0.91, 0.999, 0.999, 0.998]  # the top bin's confidences crowd near 1
+    fig = plots.reliability_diagram(confidences, [1, 0, 1, 1, 0, 1], bins=5)
+    ax = fig.axes[0]
+    (marks,) = ax.collections
+    segments = [[tuple(np.round(point, 6)) for point in segment] for segment in marks.get_segments()]
+    assert segments == [[(0.5, 0.565), (0.6, 0.565)], [(0.9, 0.9765), (1.0, 0.9765)]]
+    assert [bar.get_height() for bar in ax.patches] == [0.5, 0.75]  # the top bar ends below its mark
+    assert "mean confidence in the bin" in [text.get_text() for text in ax.get_legend().get_texts()]
+
+
 def test_reliability_diagram_leaves_empty_bins_out_and_takes_ones_and_zeros():
     fig = plots.reliability_diagram([0.55, 0.58, 0.97], [1, 0, 1], bins=5)
     assert bars(fig.axes[0]) == [(0.5, 0.5, "2"), (0.9, 1.0, "1")]

@@ -398,8 +398,10 @@ def reliability_diagram(
     get: 0.5 for two labels) and 1; ``correct`` says, for the same predictions, whether the label was
     right. The range is cut into ``bins`` equal bins, closed on the right as ``pandas.cut`` makes them
     (``include_lowest=True``: the first also holds ``low``). Each bar is the accuracy of
-    the predictions in its bin, labelled with how many there are; a well-calibrated model's bars reach
-    the dashed diagonal. Empty bins get no bar.
+    the predictions in its bin, labelled with how many there are, and crossed by a black mark at their mean
+    confidence: a well-calibrated model's bars end at their marks. The dashed diagonal alone would mislead
+    where the confidences crowd at one end of a bin (above 0.99 in a 0.9-1.0 bin, say), since it crosses the
+    bar at the bin's middle. Empty bins get no bar.
     """
     confidences, correct = np.asarray(confidences, dtype=float), np.asarray(correct)
     if confidences.ndim != 1 or confidences.shape != correct.shape or not confidences.size:
@@ -416,11 +418,15 @@ def reliability_diagram(
     width = edges[1] - edges[0]
     fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
     ax.plot([low, 1], [low, 1], "--", color="grey", label="perfectly calibrated")
-    for index in np.unique(which):
+    filled = np.unique(which)
+    for index in filled:
         members = which == index
         accuracy = correct[members].mean()
         ax.bar(edges[index], accuracy, width=width, align="edge", color="C0", edgecolor="white")
         ax.text(edges[index] + width / 2, accuracy + 0.01, f"{members.sum()}", ha="center", va="bottom", fontsize=8)
+    mean_confidence = [confidences[which == index].mean() for index in filled]
+    ax.hlines(mean_confidence, edges[filled], edges[filled] + width, color="black", linewidth=2,
+              label="mean confidence in the bin")
     ax.set_xlim(low, 1)
     ax.set_ylim(0, 1.08)
     ax.set_xticks(edges)
