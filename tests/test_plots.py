@@ -388,6 +388,7 @@ def test_reliability_diagram_marks_each_bars_mean_confidence_across_its_width():
     segments = [[tuple(np.round(point, 6)) for point in segment] for segment in marks.get_segments()]
     assert segments == [[(0.5, 0.565), (0.6, 0.565)], [(0.9, 0.9765), (1.0, 0.9765)]]
     assert [bar.get_height() for bar in ax.patches] == [0.5, 0.75]  # the top bar ends below its mark
+    assert [text.get_position()[1] > 0.9765 for text in ax.texts] == [False, True]  # its count stands above it
     assert "mean confidence in the bin" in [text.get_text() for text in ax.get_legend().get_texts()]
 
 

@@ -419,14 +419,15 @@ def reliability_diagram(
     fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
     ax.plot([low, 1], [low, 1], "--", color="grey", label="perfectly calibrated")
     filled = np.unique(which)
-    for index in filled:
-        members = which == index
-        accuracy = correct[members].mean()
-        ax.bar(edges[index], accuracy, width=width, align="edge", color="C0", edgecolor="white")
-        ax.text(edges[index] + width / 2, accuracy + 0.01, f"{members.sum()}", ha="center", va="bottom", fontsize=8)
     mean_confidence = [confidences[which == index].mean() for index in filled]
     ax.hlines(mean_confidence, edges[filled], edges[filled] + width, color="black", linewidth=2,
               label="mean confidence in the bin")
+    for index, mark in zip(filled, mean_confidence, strict=True):
+        members = which == index
+        accuracy = correct[members].mean()
+        ax.bar(edges[index], accuracy, width=width, align="edge", color="C0", edgecolor="white")
+        ax.text(edges[index] + width / 2, max(accuracy, mark) + 0.015, f"{members.sum()}", ha="center",
+                va="bottom", fontsize=8)  # above the bar and its mark
     ax.set_xlim(low, 1)
     ax.set_ylim(0, 1.08)
     ax.set_xticks(edges)
