@@ -309,9 +309,12 @@ MISSING_NOTES = {
 }
 HUB_NOTEBOOKS = ["00_start_here.ipynb", "03_transformer_block_and_parallelism.ipynb",
                  "04_decoder_and_encoder_decoder.ipynb", "05_tokenizers.ipynb", "06_pipelines.ipynb",
-                 "07_loading_models_with_tfautomodel.ipynb", "08_fine_tuning_with_keras.ipynb"]
-# Notebook 04 trains its own models; in Hub mode it asks the Hub for t5-small only.
-ONLY_ASKS_FOR = {"04_decoder_and_encoder_decoder.ipynb": "t5-small"}
+                 "07_loading_models_with_tfautomodel.ipynb", "08_fine_tuning_with_keras.ipynb",
+                 "09_sharing_models_datasets_spaces.ipynb", "10_scaling_up.ipynb"]
+# Notebook 04 trains its own models; in Hub mode it asks the Hub for t5-small only. Notebook 09 shares 08's
+# classifier; without a token it pushes nothing and asks only for the repository it would have pushed.
+ONLY_ASKS_FOR = {"04_decoder_and_encoder_decoder.ipynb": "t5-small",
+                 "09_sharing_models_datasets_spaces.ipynb": "your-username/reviews-classifier"}
 
 
 @pytest.mark.parametrize("name", HUB_NOTEBOOKS)
