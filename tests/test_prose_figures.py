@@ -253,7 +253,7 @@ def test_a_planted_wrong_figure_is_caught_and_the_right_one_is_not():
     wrong = "The model writes 97.9% of the test dates exactly, in about 5 minutes of training."
     assert unbacked("04", wrong) == [
         "'97.9%' is in no output of 04 (the closest there: 98, 99, 99.4, 99.7, 95)",
-        "'5 minutes' is in no output of 04 (the closest there: 57 s, 44 s, 290 ms, 77 ms, 26.4 ms)",
+        "'5 minutes' is in no output of 04 (the closest there: 42 s, 23 s, 287 ms, 43 ms, 32 ms)",
     ]
     # The rule of precision: a figure is a shown number rounded (not cut), or a code setting quoted exactly.
     evidence = Evidence(outputs=[0.4251, 22_713_216], times=[0.0213, 34.0], code={0.1})
