@@ -419,11 +419,11 @@ def reliability_diagram(
     fig, ax = plt.subplots(figsize=(6, 4.5), layout="constrained")
     ax.plot([low, 1], [low, 1], "--", color="grey", label="perfectly calibrated")
     filled = np.unique(which)
-    mean_confidence = [confidences[which == index].mean() for index in filled]
-    ax.hlines(mean_confidence, edges[filled], edges[filled] + width, color="black", linewidth=2,
+    bin_members = [which == index for index in filled]
+    marks = [confidences[members].mean() for members in bin_members]
+    ax.hlines(marks, edges[filled], edges[filled] + width, color="black", linewidth=2,
               label="mean confidence in the bin")
-    for index, mark in zip(filled, mean_confidence, strict=True):
-        members = which == index
+    for index, members, mark in zip(filled, bin_members, marks, strict=True):
         accuracy = correct[members].mean()
         ax.bar(edges[index], accuracy, width=width, align="edge", color="C0", edgecolor="white")
         ax.text(edges[index] + width / 2, max(accuracy, mark) + 0.015, f"{members.sum()}", ha="center",
