@@ -2,6 +2,11 @@
 
 import contextlib
 import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -797,27 +802,37 @@ def test_verdicts_count_in_the_singular_and_the_plural():
 
 class SplittingStrategy:
     """Stands in for a tf.distribute strategy with `replicas` replicas: each batch is cut into contiguous
-    parts, the first ones one example longer, as MirroredStrategy does (measured in notebook 10)."""
+    slices of len(batch) / replicas rounded up, the last ones shorter, as MirroredStrategy does (measured below)."""
 
     def __init__(self, replicas):
         self.num_replicas_in_sync = replicas
 
     def experimental_distribute_dataset(self, dataset):
         for batch in dataset:
-            yield tuple(np.array_split(batch.numpy(), self.num_replicas_in_sync))
+            share = -(-len(batch) // self.num_replicas_in_sync)
+            yield tuple(batch.numpy()[share * i:share * (i + 1)] for i in range(self.num_replicas_in_sync))
 
     def experimental_local_results(self, value):
         return value
 
 
 def per_replica_sizes(batch_size, replicas):
+    share = -(-batch_size // replicas)
+    return [min(share, max(batch_size - replica * share, 0)) for replica in range(replicas)]
+
+
+def most_even_split(batch_size, replicas):
     return [batch_size // replicas + (replica < batch_size % replicas) for replica in range(replicas)]
 
 
 def test_check_per_replica_sizes(capsys):
     two = SplittingStrategy(2)
     assert verdict(capsys, lambda fn: checks.check_per_replica_sizes(fn, two), per_replica_sizes) == (
-        "✅ per_replica_sizes passed all 4 checks.\n")
+        "✅ per_replica_sizes passed all 8 checks.\n")
+    # Over 2 replicas the most even split is TensorFlow's too; the measured 3 and 4 replicas tell them apart.
+    even = verdict(capsys, lambda fn: checks.check_per_replica_sizes(fn, two), most_even_split)
+    assert even.startswith("❌ most_even_split(7, 3): expected [3, 3, 1], got [3, 2, 2]")
+    assert "most even split, but not TensorFlow's" in even
     three = lambda fn: checks.check_per_replica_sizes(fn, SplittingStrategy(3))  # noqa: E731
     assert verdict(capsys, three, per_replica_sizes).startswith("✅")
     floor = verdict(capsys, three, lambda size, replicas: [size // replicas] * replicas)
@@ -838,4 +853,25 @@ def test_check_per_replica_sizes_measures_a_real_strategy(capsys):
     import tensorflow as tf
 
     check = lambda fn: checks.check_per_replica_sizes(fn, tf.distribute.get_strategy())  # noqa: E731
-    assert verdict(capsys, check, per_replica_sizes) == "✅ per_replica_sizes passed all 4 checks.\n"
+    assert verdict(capsys, check, per_replica_sizes) == "✅ per_replica_sizes passed all 8 checks.\n"
+
+
+MEASURE_OTHER_REPLICA_COUNTS = """
+import json
+import tensorflow as tf
+from utils.checks.scaling import OTHER_REPLICA_COUNTS, _measured_split
+
+cpu = tf.config.list_physical_devices("CPU")[0]
+tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 4)
+strategies = {n: tf.distribute.MirroredStrategy([f"/cpu:{i}" for i in range(n)]) for n in (3, 4)}
+print(json.dumps([_measured_split(strategies[n], size) for size, n in OTHER_REPLICA_COUNTS]))
+"""
+
+
+def test_the_splits_over_3_and_4_replicas_are_what_tensorflow_does():
+    """The check's OTHER_REPLICA_COUNTS, measured again: 4 logical CPUs need a process of their own."""
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    run = subprocess.run([sys.executable, "-c", MEASURE_OTHER_REPLICA_COUNTS], capture_output=True, text=True,
+                         env=env, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert json.loads(run.stdout.splitlines()[-1]) == list(checks.scaling.OTHER_REPLICA_COUNTS.values())
