@@ -35,6 +35,12 @@ def tf_config(addresses: list[str], index: int) -> dict:
     return {"cluster": {"worker": list(addresses)}, "task": {"type": "worker", "index": index}}
 
 
+def local_worker_env(addresses: list[str], index: int) -> dict:
+    """The environment of local worker ``index``: this one's, its TF_CONFIG, and no GPU. Workers on one machine
+    would all open the same GPUs (on a Colab GPU runtime, two processes on one GPU), so they train on the CPU."""
+    return {**os.environ, "TF_CONFIG": json.dumps(tf_config(addresses, index)), "CUDA_VISIBLE_DEVICES": ""}
+
+
 def launch(workers: int, worker_args: list[str], timeout: float = 300) -> list[dict]:
     """Start ``workers`` local worker processes, wait for them, and return their results, chief first.
 
@@ -42,7 +48,7 @@ def launch(workers: int, worker_args: list[str], timeout: float = 300) -> list[d
     and reaped, so no process or port is left behind (``utils.processes.run_processes``).
     """
     addresses = [f"127.0.0.1:{port}" for port in free_ports(workers)]
-    envs = [{**os.environ, "TF_CONFIG": json.dumps(tf_config(addresses, index))} for index in range(workers)]
+    envs = [local_worker_env(addresses, index) for index in range(workers)]
     finished = run_processes([[sys.executable, __file__, *worker_args]] * workers, envs, timeout=timeout,
                              cwd=REPO_ROOT)
     results = []

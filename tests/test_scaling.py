@@ -42,6 +42,14 @@ def test_tf_config_names_the_cluster_and_the_task(workers_module):
     assert len(set(ports)) == 3 and all(port_is_free(port) for port in ports)
 
 
+def test_local_workers_get_their_tf_config_and_no_gpu(workers_module, monkeypatch):
+    monkeypatch.setenv("CUDA_VISIBLE_DEVICES", "0")  # a machine with a GPU, say Colab's
+    envs = [workers_module.local_worker_env(["127.0.0.1:1", "127.0.0.1:2"], index) for index in range(2)]
+    assert [json.loads(env["TF_CONFIG"])["task"]["index"] for env in envs] == [0, 1]
+    assert all(env["CUDA_VISIBLE_DEVICES"] == "" for env in envs)
+    assert all(env["PATH"] == os.environ["PATH"] for env in envs)
+
+
 def test_a_training_must_leave_a_layer_to_train(workers_module, capsys):
     with pytest.raises(SystemExit):
         workers_module.parse_args(["--layers=2", "--frozen-layers=2"])
