@@ -92,3 +92,14 @@ def test_a_folder_of_the_learners_in_the_way_is_left_alone(monkeypatch, tmp_path
     with pytest.raises(FileNotFoundError, match=r"not built by `make prepare`, so it is left alone"):
         hub.checkpoint("bert-base-uncased")
     assert [p.name for p in mine.parent.iterdir()] == ["my_notes.txt"] and mine.read_text() == "a learner's work"
+
+
+def test_weights_behind_names_the_real_weights_a_card_must_cite(monkeypatch):
+    monkeypatch.delenv(hub.HUB_SWITCH, raising=False)
+    assert hub.weights_behind("bert-base-uncased") == "sentence-transformers/all-MiniLM-L6-v2"
+    assert hub.weights_behind("sentence-transformers/all-MiniLM-L6-v2") == "sentence-transformers/all-MiniLM-L6-v2"
+    assert hub.weights_behind("gpt2") is None  # trained here: no Hub repository holds these weights
+    monkeypatch.setenv(hub.HUB_SWITCH, "1")
+    assert hub.weights_behind("bert-base-uncased") == "bert-base-uncased"
+    with pytest.raises(ValueError, match="Known names"):
+        hub.weights_behind("bert-large-uncased")

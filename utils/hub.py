@@ -50,6 +50,9 @@ STAND_INS: dict[str, StandIn] = {
 }
 
 
+# Stand-ins that are real pretrained weights (converted to TensorFlow), by folder, with their own Hub id.
+REAL_WEIGHTS = {MINILM: "sentence-transformers/all-MiniLM-L6-v2"}
+
 _already_noted: set[str] = set()
 
 
@@ -65,12 +68,9 @@ def checkpoint(name: str, *, quiet: bool = False) -> str:
     what stands in for what (once per name); a stand-in not built yet is built first, once.
     With ``TUTORIAL_USE_HUB=1`` it is ``name`` itself.
     """
-    if name not in STAND_INS:
-        known = ", ".join(sorted(STAND_INS))
-        raise ValueError(f"No checkpoint is set up for {name!r}. Known names: {known}.")
+    stand_in = _stand_in(name)
     if use_hub():
         return name
-    stand_in = STAND_INS[name]
     path = CHECKPOINTS_DIR / stand_in.folder
     if not (path / "config.json").is_file():
         _build(name, stand_in.folder)
@@ -78,6 +78,20 @@ def checkpoint(name: str, *, quiet: bool = False) -> str:
         _already_noted.add(name)
         print(f"Offline: {stand_in.note}.")
     return str(path)
+
+
+def weights_behind(name: str) -> str | None:
+    """The Hub id of the pretrained weights that ``checkpoint(name)`` loads in the present mode: ``name`` itself
+    with the Hub switch on; offline, the real weights the stand-in is (all-MiniLM-L6-v2 for bert-base-uncased),
+    or None for a stand-in trained here, which no Hub repository holds. A model card names these."""
+    stand_in = _stand_in(name)
+    return name if use_hub() else REAL_WEIGHTS.get(stand_in.folder)
+
+
+def _stand_in(name: str) -> StandIn:
+    if name not in STAND_INS:
+        raise ValueError(f"No checkpoint is set up for {name!r}. Known names: {', '.join(sorted(STAND_INS))}.")
+    return STAND_INS[name]
 
 
 def _build(name: str, folder: str) -> None:
