@@ -7,10 +7,14 @@ earlier result, but never a folder that the learner made or copied there by hand
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from utils import OUTPUTS_DIR
+from utils import OUTPUTS_DIR, REPO_ROOT
 
 MARKER = ".written-by-notebook"
 _MARKER_TEXT = (
@@ -46,6 +50,39 @@ def output_dir(name: str, root: Path | str = OUTPUTS_DIR) -> Path:
     path.mkdir(parents=True)
     (path / MARKER).write_text(_MARKER_TEXT)
     return path
+
+
+def from_notebook(name: str, notebook: str, needs: Sequence[str] = (), root: Path | str = OUTPUTS_DIR,
+                  notebooks: Path | str = REPO_ROOT / "notebooks", timeout: float = 1800) -> Path:
+    """``root / name`` as ``notebook`` (a file of ``notebooks``) writes it, holding the files ``needs``.
+
+    When it is missing or incomplete, the notebook runs first, top to bottom in a kernel of its own, and its
+    file is left as it was. Notebook 09 shares the classifier 08 fine-tunes: on a fresh machine, or in Colab,
+    where every notebook gets a machine of its own, it would otherwise have nothing to share.
+    """
+    path = Path(root) / name
+    if _complete(path, needs):
+        return path
+    import nbformat
+    from nbclient import NotebookClient
+
+    print(f"{_shown(path)} is missing or incomplete: running {notebook} first, which writes it ...", flush=True)
+    started = time.perf_counter()
+    executed = nbformat.read(Path(notebooks) / notebook, as_version=4)  # in memory: the file stays untouched
+    # The kernel finds utils/ whether or not the course is installed (in Colab it is only cloned).
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    # Its kernel's own log lines would land in this cell's output; its errors come back through the client.
+    NotebookClient(executed, timeout=timeout, resources={"metadata": {"path": str(notebooks)}}).execute(
+        env=env, stderr=subprocess.DEVNULL)
+    if not _complete(path, needs):
+        raise FileNotFoundError(f"{notebook} ran to the end but did not write {_shown(path)} with "
+                                f"{', '.join(needs) or 'its files'}: open it and run it yourself to see why.")
+    print(f"done in {time.perf_counter() - started:.0f} s")
+    return path
+
+
+def _complete(path: Path, needs: Sequence[str]) -> bool:
+    return (path / MARKER).is_file() and all((path / need).is_file() for need in needs)
 
 
 def _shown(path: Path) -> str:
