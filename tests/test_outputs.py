@@ -75,6 +75,7 @@ def test_from_notebook_leaves_a_complete_output_alone(tmp_path, capsys):
     outputs, notebooks = tmp_path / "outputs", tmp_path / "notebooks"
     tiny_notebook(notebooks, "raise SystemExit('must not run')")
     (output_dir("model", root=outputs) / "weights.h5").write_text("mine")
+    (outputs / "model" / MARKER).unlink()  # kept by the learner: still the output, and still not rewritten
     assert (from_notebook("model", "writer.ipynb", needs=["weights.h5"], root=outputs, notebooks=notebooks)
             / "weights.h5").read_text() == "mine"
     assert capsys.readouterr().out == ""
