@@ -6,12 +6,11 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 
-from utils import checks
+from utils import REPO_ROOT, checks
 
 
 def softmax(x):
@@ -870,7 +869,7 @@ print(json.dumps([_measured_split(strategies[n], size) for size, n in OTHER_REPL
 
 def test_the_splits_over_3_and_4_replicas_are_what_tensorflow_does():
     """The check's OTHER_REPLICA_COUNTS, measured again: 4 logical CPUs need a process of their own."""
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "TF_CPP_MIN_LOG_LEVEL": "3"}
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT), "TF_CPP_MIN_LOG_LEVEL": "3"}
     run = subprocess.run([sys.executable, "-c", MEASURE_OTHER_REPLICA_COUNTS], capture_output=True, text=True,
                          env=env, timeout=300)
     assert run.returncode == 0, run.stderr[-2000:]
